@@ -1,0 +1,113 @@
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { createAuthModule } from './features/auth/auth.module.js';
+import type { PasswordHasher } from './features/auth/passwords.js';
+import { registerDocs } from './http/docs.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { registerHealth } from './http/health.js';
+import { createMetrics, registerMetrics } from './http/metrics.js';
+import { registerRateLimits } from './http/rate-limit.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import { loggerOptions } from './lib/logger.js';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  clock?: Clock;
+  /** A pino logger, or false for none (benchmarks). Defaults to one built from config. */
+  logger?: FastifyBaseLogger | false;
+  /** Shared by tests so they do not pay for a hasher per app. */
+  hasher?: PasswordHasher;
+  /** Prefix of Redis keys and channels; tests give each app group its own. */
+  redisNamespace?: string;
+}
+
+async function connectRedis(url: string) {
+  // Fail fast while Redis is down: limits fall back (skipOnError), requests are not held.
+  const options = { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, enableOfflineQueue: false };
+  const publisher = new Redis(url, options);
+  const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  await Promise.all([publisher.connect(), subscriber.connect()]);
+  return { publisher, subscriber };
+}
+
+/** Builds the whole app from its dependencies; every feature is registered in the list below. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database } = deps;
+  const clock = deps.clock ?? systemClock;
+  const options: FastifyServerOptions = {
+    ...(deps.logger === false
+      ? { logger: false }
+      : deps.logger
+        ? { loggerInstance: deps.logger }
+        : { logger: loggerOptions(config.logLevel) }),
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  };
+  const app = Fastify(options) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  const metrics = createMetrics();
+  const auth = await createAuthModule({
+    config,
+    db: database.db,
+    clock,
+    metrics,
+    redis,
+    log: app.log,
+    ...(deps.hasher ? { hasher: deps.hasher } : {}),
+  });
+  app.decorateRequest('principal', null);
+
+  const https = config.publicUrl.startsWith('https:');
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        // On plain-http deployments (localhost) an upgrade would break every request.
+        'upgrade-insecure-requests': https ? [] : null,
+      },
+    },
+    hsts: https,
+  });
+  await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: true });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: config.bodyLimit });
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
+
+  await registerDocs(app);
+  registerMetrics(app, metrics);
+  await registerRateLimits(app, { config, redis: redis?.publisher, metrics });
+
+  // Features, in one visible list.
+  registerHealth(app, database);
+  await auth.register(app);
+
+  app.addHook('onClose', async () => {
+    await auth.close();
+    if (redis) await Promise.allSettled([redis.publisher.quit(), redis.subscriber.quit()]);
+  });
+  app.decorate('auth', auth);
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    auth: Awaited<ReturnType<typeof createAuthModule>>;
+  }
+}

@@ -1,0 +1,233 @@
+import { z } from 'zod';
+import { parseDuration } from './lib/duration.js';
+
+/**
+ * The only reader of process.env. Every variable is parsed once, here; a bad
+ * value stops start-up with a message naming the variable and what it allows.
+ */
+
+const duration = (example: string) =>
+  z.string().transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === null) {
+      ctx.addIssue({ code: 'custom', message: `must be a duration such as 900, 90s, ${example}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+export interface RateLimitRule {
+  max: number;
+  windowMs: number;
+}
+
+const rateRule = z.string().transform((value, ctx): RateLimitRule => {
+  const [count, window] = value.split('/');
+  const max = Number(count);
+  const windowMs = window ? parseDuration(window) : null;
+  if (!Number.isInteger(max) || max < 1 || windowMs === null) {
+    ctx.addIssue({ code: 'custom', message: 'must be count/window, e.g. 5/15m or 100/1m' });
+    return z.NEVER;
+  }
+  return { max, windowMs };
+});
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+    error: 'must be true or false',
+  })
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.join(' or ')}//` },
+  );
+
+const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int()
+    .min(0)
+    .max(65535, { error: 'must be a port number (0–65535)' })
+    .default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  JWT_ALGORITHM: z
+    .enum(['ES256', 'EdDSA', 'RS256', 'HS256'], { error: 'must be one of ES256, EdDSA, RS256, HS256' })
+    .default('ES256'),
+  JWT_SECRET: z.string().optional(),
+  ACCESS_TOKEN_TTL: duration('15m').prefault('15m'),
+  REFRESH_TOKEN_TTL: duration('7d').prefault('7d'),
+  REFRESH_REUSE_GRACE: duration('10s').prefault('10s'),
+  SESSION_MAX_AGE: duration('30d').prefault('30d'),
+  PASSWORD_POLICY: z.enum(['classes', 'nist'], { error: 'must be classes or nist' }).default('classes'),
+  RATE_LIMIT_ENABLED: bool.prefault('true'),
+  RATE_LIMIT_REGISTER: rateRule.prefault('3/1h'),
+  RATE_LIMIT_LOGIN: rateRule.prefault('5/15m'),
+  RATE_LIMIT_REFRESH: rateRule.prefault('30/1m'),
+  RATE_LIMIT_CHAT: rateRule.prefault('60/1m'),
+  RATE_LIMIT_DEFAULT: rateRule.prefault('100/1m'),
+  TRUST_PROXY: z.string().default('off'),
+  CORS_ORIGINS: z.string().default(''),
+  BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: url(['http:', 'https:']).optional(),
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  env: string;
+  port: number;
+  host: string;
+  publicUrl: string;
+  /** Origins allowed to make cookie-authenticated and CORS requests. */
+  allowedOrigins: string[];
+  corsOrigins: string[];
+  /** Secure cookies: https, or localhost (browsers accept Secure there). */
+  secureCookies: boolean;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  jwt: {
+    algorithm: 'ES256' | 'EdDSA' | 'RS256' | 'HS256';
+    secret: string | undefined;
+    issuer: string;
+    audience: string;
+    accessTtlMs: number;
+  };
+  refreshTtlMs: number;
+  refreshReuseGraceMs: number;
+  sessionMaxAgeMs: number;
+  passwordPolicy: 'classes' | 'nist';
+  rateLimit: {
+    enabled: boolean;
+    register: RateLimitRule;
+    login: RateLimitRule;
+    refresh: RateLimitRule;
+    chat: RateLimitRule;
+    default: RateLimitRule;
+  };
+  trustProxy: boolean | number | string;
+  bodyLimit: number;
+  openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
+  logLevel: string;
+  warnings: string[];
+}
+
+export class ConfigError extends Error {}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  const v = value.trim().toLowerCase();
+  if (['off', 'false', '0', 'no', ''].includes(v)) return false;
+  if (['on', 'true', 'yes'].includes(v)) return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return value; // comma-separated addresses/CIDRs, as Fastify accepts
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset", as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      return `  ${name}: ${issue.message} (got ${JSON.stringify(cleaned[name] ?? '')})`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = result.data;
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  const parsedPublic = new URL(publicUrl);
+  const warnings: string[] = [];
+
+  if (env.JWT_ALGORITHM === 'HS256') {
+    if (!env.JWT_SECRET || Buffer.byteLength(env.JWT_SECRET) < 32) {
+      throw new ConfigError(
+        'Invalid configuration:\n  JWT_SECRET: must be at least 32 bytes when JWT_ALGORITHM=HS256 (RFC 7518 §3.2)',
+      );
+    }
+  } else if (env.JWT_SECRET) {
+    warnings.push(`JWT_SECRET is ignored: JWT_ALGORITHM is ${env.JWT_ALGORITHM}, which uses generated key pairs`);
+  }
+
+  const corsOrigins = env.CORS_ORIGINS.split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    try {
+      new URL(origin);
+    } catch {
+      throw new ConfigError(
+        `Invalid configuration:\n  CORS_ORIGINS: must be a comma-separated list of origins such as https://app.example.com (got ${JSON.stringify(origin)})`,
+      );
+    }
+  }
+
+  const secureCookies = parsedPublic.protocol === 'https:' || LOCAL_HOSTS.has(parsedPublic.hostname);
+  if (!secureCookies) {
+    warnings.push(
+      `PUBLIC_URL ${publicUrl} is plain http on a non-local host: refresh cookies are sent without Secure. Use https in production.`,
+    );
+  }
+
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl,
+    allowedOrigins: [parsedPublic.origin, ...corsOrigins.map((o) => new URL(o).origin)],
+    corsOrigins: corsOrigins.map((o) => new URL(o).origin),
+    secureCookies,
+    dataDir: env.DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    jwt: {
+      algorithm: env.JWT_ALGORITHM,
+      secret: env.JWT_SECRET,
+      issuer: publicUrl,
+      audience: publicUrl,
+      accessTtlMs: env.ACCESS_TOKEN_TTL,
+    },
+    refreshTtlMs: env.REFRESH_TOKEN_TTL,
+    refreshReuseGraceMs: env.REFRESH_REUSE_GRACE,
+    sessionMaxAgeMs: env.SESSION_MAX_AGE,
+    passwordPolicy: env.PASSWORD_POLICY,
+    rateLimit: {
+      enabled: env.RATE_LIMIT_ENABLED,
+      register: env.RATE_LIMIT_REGISTER,
+      login: env.RATE_LIMIT_LOGIN,
+      refresh: env.RATE_LIMIT_REFRESH,
+      chat: env.RATE_LIMIT_CHAT,
+      default: env.RATE_LIMIT_DEFAULT,
+    },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    bodyLimit: env.BODY_LIMIT,
+    openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
+    logLevel: env.LOG_LEVEL,
+    warnings,
+  };
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/**
+ * Request and response shapes of /api/auth, shared by the server (validation,
+ * OpenAPI) and the web app (types, form checks). Password rules live in the
+ * server's policy: their messages come back per field.
+ */
+
+const email = z
+  .string({ error: 'Email is required' })
+  .trim()
+  .toLowerCase()
+  .max(254, { error: 'Email must be at most 254 characters' })
+  .pipe(z.email({ error: 'Enter a valid email address' }));
+
+// Verified exactly as received: no trimming, no case folding (SPEC §3.1).
+const password = z
+  .string({ error: 'Password is required' })
+  .min(1, { error: 'Password is required' })
+  .max(1024, { error: 'Password is too long' });
+
+export const nameSchema = z
+  .string({ error: 'Name must be text' })
+  .trim()
+  .min(1, { error: 'Name must not be empty' })
+  .max(100, { error: 'Name must be at most 100 characters' });
+
+export const registerRequest = z.strictObject({
+  email,
+  password,
+  name: nameSchema.optional(),
+});
+export type RegisterRequest = z.infer<typeof registerRequest>;
+
+export const loginRequest = z.strictObject({ email, password });
+export type LoginRequest = z.infer<typeof loginRequest>;
+
+/** OAuth2 password grant form (RFC 6749 §4.3), as FastAPI's OAuth2PasswordRequestForm. */
+export const loginForm = z.object({
+  username: email,
+  password,
+  grant_type: z.literal('password').optional(),
+  scope: z.string().optional(),
+  client_id: z.string().optional(),
+  client_secret: z.string().optional(),
+});
+
+export const refreshRequest = z.strictObject({ refresh_token: z.string().min(1).max(512).optional() });
+
+export const userSchema = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    name: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof userSchema>;
+
+export const profileSchema = userSchema
+  .extend({ updated_at: z.string(), is_active: z.boolean() })
+  .meta({ id: 'Profile' });
+export type Profile = z.infer<typeof profileSchema>;
+
+export const tokenResponse = z
+  .object({
+    access_token: z.string(),
+    token_type: z.literal('bearer'),
+    expires_in: z.number().int(),
+    /** Only when the client asked for it in the body (non-browser clients). */
+    refresh_token: z.string().optional(),
+  })
+  .meta({ id: 'TokenResponse' });
+
+export const authResponse = tokenResponse.extend({ user: userSchema }).meta({ id: 'AuthResponse' });
+export type AuthResponse = z.infer<typeof authResponse>;
+
+export const updateProfileRequest = z.strictObject({ name: nameSchema });
+
+export const changePasswordRequest = z.strictObject({
+  current_password: password,
+  new_password: password,
+});
+
+export const sessionSchema = z
+  .object({
+    id: z.uuid(),
+    created_at: z.string(),
+    last_used_at: z.string(),
+    expires_at: z.string(),
+    user_agent: z.string().nullable(),
+    ip: z.string().nullable(),
+    current: z.boolean(),
+  })
+  .meta({ id: 'Session' });
+export type Session = z.infer<typeof sessionSchema>;
+
+export const scopeSchema = z.enum(['tasks:read', 'tasks:write']);
+
+export const createTokenRequest = z.strictObject({
+  name: nameSchema,
+  scopes: z.array(scopeSchema).min(1, { error: 'Choose at least one scope' }),
+  /** Days until expiry; omit for a token that does not expire. */
+  expires_in_days: z.number().int().min(1).max(365).optional(),
+});
+
+export const personalTokenSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    scopes: z.array(scopeSchema),
+    created_at: z.string(),
+    expires_at: z.string().nullable(),
+    last_used_at: z.string().nullable(),
+  })
+  .meta({ id: 'PersonalAccessToken' });
+export type PersonalToken = z.infer<typeof personalTokenSchema>;
+
+export const createdTokenSchema = personalTokenSchema
+  .extend({ token: z.string() })
+  .meta({ id: 'CreatedPersonalAccessToken' });

@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Throws when the database cannot answer a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; without it an embedded PGlite database is used. */
+  url?: string | undefined;
+  /** Folder for the embedded database; omit for an in-memory one (tests). */
+  dataDir?: string | undefined;
+  /** Connection pool size for PostgreSQL. */
+  max?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) {
+    const client = postgres(options.url, {
+      max: options.max ?? 10,
+      onnotice: () => {},
+      connect_timeout: 5,
+      // A dead server must fail fast so callers get 503, not a hung request.
+      idle_timeout: 60,
+    });
+    const db = drizzlePostgres({ client, schema }) as unknown as Db;
+    return {
+      db,
+      kind: 'postgres',
+      ping: async () => {
+        await client`select 1`;
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const client = await PGlite.create(options.dataDir ?? 'memory://');
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: () => client.close(),
+  };
+}
+
+const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
+// Any constant works; it only has to be the same for every instance.
+const MIGRATION_LOCK = 727_001;
+
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/**
+ * Applies the committed drizzle-kit migrations. Runs in one transaction behind
+ * an advisory lock, so two instances starting at once apply each migration
+ * exactly once and neither sees a half-migrated schema.
+ */
+export async function migrate(db: Db): Promise<number> {
+  const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS });
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await tx.execute(sql`create table if not exists tasktalk_migrations (
+      hash text primary key,
+      created_at bigint not null,
+      applied_at timestamptz not null default now()
+    )`);
+    const applied = new Set(
+      rowsOf<{ hash: string }>(await tx.execute(sql`select hash from tasktalk_migrations`)).map((r) => r.hash),
+    );
+    let count = 0;
+    for (const migration of migrations) {
+      if (applied.has(migration.hash)) continue;
+      for (const statement of migration.sql) {
+        if (statement.trim()) await tx.execute(sql.raw(statement));
+      }
+      await tx.execute(
+        sql`insert into tasktalk_migrations (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`,
+      );
+      count++;
+    }
+    return count;
+  });
+}

@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import { createAuthGuard } from '../../http/auth-guard.js';
+import type { Metrics } from '../../http/metrics.js';
+import type { Clock } from '../../lib/clock.js';
+import { accountRoutes } from './account.routes.js';
+import { authRoutes } from './auth.routes.js';
+import { createAuthService } from './auth.service.js';
+import { createKeyStore, KEY_PROPAGATION_MS } from './keys.js';
+import { createPasswordHasher, type PasswordHasher } from './passwords.js';
+import { createRevocationList } from './revocation.js';
+import { recentlyRevokedSessions } from './sessions.js';
+import { createTokenService } from './tokens.js';
+
+export interface AuthModuleDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  metrics: Metrics;
+  redis: { publisher: Redis; subscriber: Redis } | undefined;
+  hasher?: PasswordHasher;
+  log: { warn(obj: unknown, msg: string): void };
+}
+
+/** Builds the auth core once: keys, tokens, revocation, the service and the guard. */
+export async function createAuthModule(deps: AuthModuleDeps) {
+  const { config, db, clock, metrics } = deps;
+  const ttlMs = config.jwt.accessTtlMs;
+  const [hasher, keys] = await Promise.all([
+    deps.hasher ?? createPasswordHasher(),
+    createKeyStore({ db, config, clock }),
+  ]);
+
+  // Sessions revoked while this instance was down (or Redis was) may still have live tokens.
+  const loadRevoked = async () => {
+    const rows = await recentlyRevokedSessions(db, clock.now() - ttlMs);
+    for (const row of rows) if (row.revokedAt) revocations.add([row.id], row.revokedAt.getTime() + ttlMs);
+  };
+  const revocations = createRevocationList({ clock, ttlMs, redis: deps.redis, onResync: loadRevoked, log: deps.log });
+  await loadRevoked();
+
+  const tokens = createTokenService({ config, keys, clock, revocations });
+  const service = createAuthService({ db, config, clock, hasher, tokens, revocations, metrics });
+  const guard = createAuthGuard({ db, tokens, clock });
+
+  // Keys rotated by another process (the CLI, another instance) are picked up here.
+  const keyTimer = setInterval(() => {
+    keys.reload().catch((err: unknown) => deps.log.warn({ err }, 'signing key reload failed'));
+  }, KEY_PROPAGATION_MS / 2);
+  keyTimer.unref();
+
+  return {
+    hasher,
+    keys,
+    tokens,
+    revocations,
+    service,
+    guard,
+    async register(app: FastifyInstance) {
+      const routeDeps = { config, clock, service, guard, tokens, db };
+      await app.register(authRoutes(routeDeps), { prefix: '/api/auth' });
+      await app.register(accountRoutes(routeDeps), { prefix: '/api/auth' });
+      app.get(
+        '/.well-known/jwks.json',
+        {
+          schema: { tags: ['auth'], summary: 'Public keys that verify access tokens (RFC 7517)' },
+          config: { rateLimit: false },
+        },
+        async (_request, reply) => {
+          reply.header('cache-control', 'public, max-age=300');
+          return keys.jwks();
+        },
+      );
+    },
+    async close() {
+      clearInterval(keyTimer);
+      await revocations.close();
+    },
+  };
+}
+
+export type AuthModule = Awaited<ReturnType<typeof createAuthModule>>;

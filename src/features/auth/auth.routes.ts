@@ -1,0 +1,196 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from '../../config.js';
+import { authResponse, loginRequest, refreshRequest, registerRequest, tokenResponse } from '../../contracts/auth.js';
+import { messageSchema, problemSchema } from '../../contracts/common.js';
+import type { AuthGuard, Principal } from '../../http/auth-guard.js';
+import { bearerToken } from '../../http/auth-guard.js';
+import { AppError } from '../../http/errors.js';
+import { limitConfig } from '../../http/rate-limit.js';
+import type { Clock } from '../../lib/clock.js';
+import type { AuthService, SignedIn } from './auth.service.js';
+import { assertAllowedOrigin, clearRefreshCookie, REFRESH_COOKIE, requestMeta, setRefreshCookie } from './cookies.js';
+import type { TokenService } from './tokens.js';
+import { publicUser } from './users.repository.js';
+
+export interface AuthRouteDeps {
+  config: Config;
+  clock: Clock;
+  service: AuthService;
+  guard: AuthGuard;
+  tokens: TokenService;
+}
+
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 429: problemSchema };
+const FORM = 'application/x-www-form-urlencoded';
+
+function isForm(request: FastifyRequest) {
+  return (request.headers['content-type'] ?? '').toLowerCase().startsWith(FORM);
+}
+
+export const authRoutes =
+  (deps: AuthRouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { config, clock, service, guard, tokens } = deps;
+    const rl = config.rateLimit;
+
+    const signedIn = (reply: FastifyReply, result: SignedIn, refreshInBody = false) => {
+      setRefreshCookie(reply, config, result.refreshToken, result.refreshExpiresAt, clock.now());
+      return {
+        access_token: result.accessToken,
+        token_type: 'bearer' as const,
+        expires_in: result.expiresIn,
+        ...(refreshInBody ? { refresh_token: result.refreshToken } : {}),
+        user: publicUser(result.user),
+      };
+    };
+
+    app.post(
+      '/register',
+      {
+        config: limitConfig(config, 'register', rl.register),
+        schema: {
+          tags: ['auth'],
+          summary: 'Create an account and sign in',
+          body: registerRequest,
+          response: { 201: authResponse, 409: problemSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const result = await service.register(request.body, requestMeta(request));
+        return reply.code(201).send(signedIn(reply, result));
+      },
+    );
+
+    const emailLimit = rl.enabled
+      ? app.rateLimit({
+          max: rl.login.max,
+          timeWindow: rl.login.windowMs,
+          keyGenerator: (request) => `login-email:${(request.body as { email?: string }).email ?? ''}`,
+        })
+      : undefined;
+
+    app.post(
+      '/login',
+      {
+        config: limitConfig(config, 'login', rl.login),
+        // The OAuth2 password form (username/password, as FastAPI's
+        // OAuth2PasswordRequestForm) is mapped onto the JSON shape first.
+        preValidation: async (request) => {
+          if (!isForm(request)) return;
+          const form = (request.body ?? {}) as Record<string, unknown>;
+          if (form.grant_type !== undefined && form.grant_type !== 'password') {
+            throw new AppError('VALIDATION_ERROR', 'grant_type must be password', {
+              errors: [{ path: 'grant_type', message: 'grant_type must be password' }],
+            });
+          }
+          request.body = { email: form.username, password: form.password } as typeof request.body;
+        },
+        ...(emailLimit ? { preHandler: emailLimit } : {}),
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign in with email and password (JSON, or an OAuth2 password form)',
+          description:
+            'JSON `{email, password}` sets the refresh cookie. The OAuth2 form (`username`, `password`) also returns `refresh_token` in the body, for non-browser clients.',
+          body: loginRequest,
+          response: { 200: authResponse, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const result = await service.login(request.body, requestMeta(request));
+        return signedIn(reply, result, isForm(request));
+      },
+    );
+
+    app.post(
+      '/refresh',
+      {
+        config: limitConfig(config, 'refresh', rl.refresh),
+        schema: {
+          tags: ['auth'],
+          summary: 'Exchange a refresh token for a new access token (rotates the refresh token)',
+          description:
+            'Browsers send the refresh cookie (and their Origin); other clients send `{refresh_token}` and get the next one in the body.',
+          body: refreshRequest.optional(),
+          response: { 200: tokenResponse, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const fromBody = request.body?.refresh_token;
+        const token = fromBody ?? request.cookies[REFRESH_COOKIE];
+        if (!token) throw new AppError('NOT_AUTHENTICATED');
+        if (!fromBody) assertAllowedOrigin(request, config);
+        try {
+          const result = await service.refresh(token, requestMeta(request));
+          if (!fromBody) setRefreshCookie(reply, config, result.refreshToken, result.refreshExpiresAt, clock.now());
+          return {
+            access_token: result.accessToken,
+            token_type: 'bearer' as const,
+            expires_in: result.expiresIn,
+            ...(fromBody ? { refresh_token: result.refreshToken } : {}),
+          };
+        } catch (error) {
+          // A dead refresh cookie is useless to the browser: drop it.
+          if (!fromBody && error instanceof AppError && error.status === 401) clearRefreshCookie(reply, config);
+          throw error;
+        }
+      },
+    );
+
+    app.post(
+      '/logout',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'End this session (Bearer token, refresh cookie, or both)',
+          body: refreshRequest.optional(),
+          response: { 200: messageSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        let principal: Pick<Principal, 'userId' | 'sessionId'> | null = null;
+        const bearer = bearerToken(request);
+        const cookie = request.cookies[REFRESH_COOKIE];
+        const refreshToken = request.body?.refresh_token ?? cookie ?? null;
+        if (bearer !== null) {
+          try {
+            const claims = tokens.verifyAccess(bearer);
+            principal = { userId: claims.sub, sessionId: claims.sid };
+          } catch (error) {
+            // An expired access token may still log out through the cookie.
+            if (!refreshToken) throw error;
+          }
+        }
+        if (!principal && !refreshToken) throw new AppError('NOT_AUTHENTICATED');
+        if (!principal && !request.body?.refresh_token) assertAllowedOrigin(request, config);
+        await service.logout(
+          principal?.userId ?? null,
+          principal?.sessionId ?? null,
+          refreshToken,
+          requestMeta(request),
+        );
+        clearRefreshCookie(reply, config);
+        return { message: 'Successfully logged out' };
+      },
+    );
+
+    app.post(
+      '/logout-all',
+      {
+        onRequest: guard(),
+        schema: {
+          tags: ['auth'],
+          summary: 'End every session of the user, on every device',
+          security: [{ bearerAuth: [] }],
+          response: { 200: messageSchema.extend({ sessions_revoked: z.number().int() }), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const principal = request.principal as Principal;
+        const count = await service.logoutAll(principal.userId, requestMeta(request));
+        clearRefreshCookie(reply, config);
+        return { message: 'Logged out of all sessions', sessions_revoked: count };
+      },
+    );
+  };

@@ -1,0 +1,208 @@
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import { AppError, validationError } from '../../http/errors.js';
+import type { AuthMetrics } from '../../http/metrics.js';
+import type { Clock } from '../../lib/clock.js';
+import { type RequestMeta, recordEvent } from './events.js';
+import { checkPassword } from './password-policy.js';
+import type { PasswordHasher } from './passwords.js';
+import type { RevocationList } from './revocation.js';
+import {
+  createSession,
+  findSessionByRefreshToken,
+  revokeSession,
+  revokeUserSessions,
+  rotateRefreshToken,
+  type SessionPolicy,
+} from './sessions.js';
+import type { TokenService } from './tokens.js';
+import { createUsersRepository, type User } from './users.repository.js';
+
+export interface AuthDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  hasher: PasswordHasher;
+  tokens: TokenService;
+  revocations: RevocationList;
+  metrics: AuthMetrics;
+}
+
+export interface SignedIn {
+  user: User;
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  refreshExpiresAt: Date;
+}
+
+/** The sign-in flows: plain functions over explicit dependencies. */
+export function createAuthService(deps: AuthDeps) {
+  const { db, config, clock, hasher, tokens, revocations, metrics } = deps;
+  const users = createUsersRepository(db);
+  const policy: SessionPolicy = {
+    refreshTtlMs: config.refreshTtlMs,
+    sessionMaxAgeMs: config.sessionMaxAgeMs,
+    reuseGraceMs: config.refreshReuseGraceMs,
+  };
+  const now = () => clock.now();
+  const event = (
+    type: Parameters<typeof recordEvent>[1]['type'],
+    userId: string | null,
+    meta: RequestMeta,
+    detail?: Record<string, unknown>,
+  ) => recordEvent(db, { type, userId, meta, at: new Date(now()), ...(detail ? { detail } : {}) });
+
+  async function startSession(user: User, meta: RequestMeta): Promise<SignedIn> {
+    const { sessionId, refresh } = await createSession(db, user.id, meta, now(), policy);
+    const access = tokens.signAccess({ sub: user.id, email: user.email, sid: sessionId });
+    return {
+      user,
+      accessToken: access.token,
+      expiresIn: access.expiresIn,
+      refreshToken: refresh.token,
+      refreshExpiresAt: refresh.expiresAt,
+    };
+  }
+
+  async function revoke(sids: string[]) {
+    if (sids.length === 0) return;
+    metrics.revocations.inc(sids.length);
+    await revocations.revoke(sids);
+  }
+
+  return {
+    async register(input: { email: string; password: string; name?: string | undefined }, meta: RequestMeta) {
+      const problems = checkPassword(input.password, config.passwordPolicy, input.email);
+      if (problems.length > 0) throw validationError(problems);
+      // Hash before the insert so a taken email costs the same time as a new one.
+      const passwordHash = await hasher.hash(input.password);
+      const user = await users.create({
+        email: input.email,
+        name: input.name ?? null,
+        passwordHash,
+        now: new Date(now()),
+      });
+      if (!user) throw new AppError('EMAIL_EXISTS');
+      await event('register', user.id, meta);
+      return startSession(user, meta);
+    },
+
+    /**
+     * OWASP ASVS 5.0 V6.3.8 / Authentication Cheat Sheet: the same hashing work and
+     * the same answer for an unknown email and a wrong password.
+     */
+    async login(input: { email: string; password: string }, meta: RequestMeta): Promise<SignedIn> {
+      const user = await users.findByEmail(input.email);
+      if (!user) {
+        await hasher.burn(input.password);
+        metrics.logins.inc({ result: 'failed' });
+        await event('login_failed', null, meta, { reason: 'unknown_email' });
+        throw new AppError('INVALID_CREDENTIALS');
+      }
+      const { ok, rehash } = await hasher.verify(user.passwordHash, input.password);
+      if (!ok) {
+        metrics.logins.inc({ result: 'failed' });
+        await event('login_failed', user.id, meta, { reason: 'wrong_password' });
+        throw new AppError('INVALID_CREDENTIALS');
+      }
+      // Only after a correct password, so a guesser learns nothing (SPEC §3).
+      if (!user.isActive) {
+        metrics.logins.inc({ result: 'failed' });
+        await event('login_failed', user.id, meta, { reason: 'disabled' });
+        throw new AppError('ACCOUNT_DISABLED');
+      }
+      const updates: Parameters<typeof users.update>[1] = { lastLoginAt: new Date(now()) };
+      if (rehash) updates.passwordHash = await hasher.hash(input.password);
+      const updated = (await users.update(user.id, updates)) ?? user;
+      metrics.logins.inc({ result: 'ok' });
+      await event('login_ok', user.id, meta, rehash ? { rehashed: true } : undefined);
+      return startSession(updated, meta);
+    },
+
+    async refresh(refreshToken: string, meta: RequestMeta) {
+      const result = await rotateRefreshToken(db, refreshToken, now(), policy);
+      if (!result.ok) {
+        metrics.refreshes.inc({ result: result.reason });
+        if (result.reason === 'reuse') {
+          metrics.reuseDetections.inc();
+          await revoke([result.sessionId]);
+          await event('refresh_reuse_detected', result.userId, meta, { session_id: result.sessionId });
+        }
+        if (result.reason === 'reuse' || result.reason === 'revoked') throw new AppError('TOKEN_REVOKED');
+        if (result.reason === 'expired') throw new AppError('TOKEN_EXPIRED');
+        if (result.reason === 'disabled') throw new AppError('ACCOUNT_DISABLED');
+        throw new AppError('INVALID_TOKEN');
+      }
+      metrics.refreshes.inc({ result: 'ok' });
+      const access = tokens.signAccess({ sub: result.user.id, email: result.user.email, sid: result.sessionId });
+      return {
+        accessToken: access.token,
+        expiresIn: access.expiresIn,
+        refreshToken: result.refresh.token,
+        refreshExpiresAt: result.refresh.expiresAt,
+      };
+    },
+
+    /** Ends the caller's session; a refresh cookie of another session of the same user ends too. */
+    async logout(userId: string | null, sessionId: string | null, refreshToken: string | null, meta: RequestMeta) {
+      const ended: string[] = [];
+      let owner = userId;
+      if (refreshToken) {
+        const found = await findSessionByRefreshToken(db, refreshToken);
+        if (found && (!userId || found.userId === userId)) {
+          owner = found.userId;
+          if (await revokeSession(db, found.userId, found.sessionId, now(), 'logout')) ended.push(found.sessionId);
+        }
+      }
+      if (userId && sessionId && !ended.includes(sessionId)) {
+        if (await revokeSession(db, userId, sessionId, now(), 'logout')) ended.push(sessionId);
+      }
+      await revoke(ended);
+      if (owner) await event('logout', owner, meta, { sessions: ended.length });
+    },
+
+    async logoutAll(userId: string, meta: RequestMeta) {
+      const sids = await revokeUserSessions(db, userId, now(), 'logout_all');
+      await revoke(sids);
+      await event('logout_all', userId, meta, { sessions: sids.length });
+      return sids.length;
+    },
+
+    async changePassword(
+      userId: string,
+      sessionId: string | null,
+      input: { current_password: string; new_password: string },
+      meta: RequestMeta,
+    ) {
+      const user = await users.findById(userId);
+      if (!user) throw new AppError('NOT_AUTHENTICATED');
+      const { ok } = await hasher.verify(user.passwordHash, input.current_password);
+      if (!ok) throw validationError([{ path: 'current_password', message: 'Current password is incorrect' }]);
+      const problems = checkPassword(input.new_password, config.passwordPolicy, user.email, 'new_password');
+      if (input.new_password === input.current_password) {
+        problems.push({ path: 'new_password', message: 'New password must differ from the current password' });
+      }
+      if (problems.length > 0) throw validationError(problems);
+      const passwordHash = await hasher.hash(input.new_password);
+      await users.update(userId, { passwordHash, updatedAt: new Date(now()) });
+      // ASVS 5.0 V7.4.3: a password change ends every other session.
+      const sids = await revokeUserSessions(db, userId, now(), 'password_changed', sessionId ?? undefined);
+      await revoke(sids);
+      await event('password_changed', userId, meta, { sessions_revoked: sids.length });
+      return sids.length;
+    },
+
+    async deleteSession(userId: string, sessionId: string, meta: RequestMeta) {
+      const ok = await revokeSession(db, userId, sessionId, now(), 'revoked_by_user');
+      if (!ok) throw new AppError('NOT_FOUND', 'Session not found');
+      await revoke([sessionId]);
+      await event('session_revoked', userId, meta, { session_id: sessionId });
+    },
+
+    users,
+    event,
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,47 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.js';
+import { AppError } from '../../http/errors.js';
+import type { RequestMeta } from './events.js';
+
+export const REFRESH_COOKIE = 'refresh_token';
+const COOKIE_PATH = '/api/auth';
+
+/**
+ * SPEC §3.2: HttpOnly, SameSite=Strict, scoped to /api/auth, Secure on https and
+ * localhost. The cookie can only ever reach refresh and logout.
+ */
+export function setRefreshCookie(reply: FastifyReply, config: Config, token: string, expiresAt: Date, now: number) {
+  reply.setCookie(REFRESH_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: config.secureCookies,
+    path: COOKIE_PATH,
+    maxAge: Math.max(0, Math.floor((expiresAt.getTime() - now) / 1000)),
+  });
+}
+
+export function clearRefreshCookie(reply: FastifyReply, config: Config) {
+  reply.clearCookie(REFRESH_COOKIE, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: config.secureCookies,
+    path: COOKIE_PATH,
+  });
+}
+
+/**
+ * Cookie-authenticated state changes must come from our own pages: the Origin
+ * header must be PUBLIC_URL or a CORS_ORIGINS entry, and a missing Origin is
+ * refused too (OWASP CSRF Prevention Cheat Sheet; the Copenhagen Book).
+ */
+export function assertAllowedOrigin(request: FastifyRequest, config: Config) {
+  const origin = request.headers.origin;
+  if (!origin || !config.allowedOrigins.includes(origin)) {
+    throw new AppError('INVALID_ORIGIN', 'Request origin is not allowed for cookie authentication');
+  }
+}
+
+export function requestMeta(request: FastifyRequest): RequestMeta {
+  const agent = request.headers['user-agent'];
+  return { ip: request.ip || null, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null };
+}

@@ -1,0 +1,34 @@
+import type { Db } from '../../db/client.js';
+import { authEvents } from '../../db/schema.js';
+
+export type AuthEventType =
+  | 'register'
+  | 'login_ok'
+  | 'login_failed'
+  | 'refresh_reuse_detected'
+  | 'logout'
+  | 'logout_all'
+  | 'password_changed'
+  | 'session_revoked'
+  | 'token_created'
+  | 'token_revoked';
+
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Appends to the audit trail. Callers pass ids and reasons, never secrets. */
+export async function recordEvent(
+  db: Db,
+  event: { type: AuthEventType; userId: string | null; meta: RequestMeta; at: Date; detail?: Record<string, unknown> },
+) {
+  await db.insert(authEvents).values({
+    type: event.type,
+    userId: event.userId,
+    ip: event.meta.ip,
+    userAgent: event.meta.userAgent,
+    detail: event.detail ?? null,
+    createdAt: event.at,
+  });
+}

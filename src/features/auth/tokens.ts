@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { createSigner, createVerifier } from 'fast-jwt';
+import type { Config } from '../../config.js';
+import { AppError } from '../../http/errors.js';
+import type { Clock } from '../../lib/clock.js';
+import type { KeyStore, SigningKey } from './keys.js';
+import type { RevocationList } from './revocation.js';
+
+export interface AccessClaims {
+  sub: string;
+  email: string;
+  sid: string;
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+/** RFC 9068 §2.1: access tokens carry `typ: at+jwt`. */
+const ACCESS_TYP = 'at+jwt';
+const MAX_TOKEN_LENGTH = 4096;
+
+export interface TokenService {
+  signAccess(claims: { sub: string; email: string; sid: string }): { token: string; expiresIn: number };
+  /** Returns the claims of a valid access token, or throws INVALID_TOKEN / TOKEN_EXPIRED / TOKEN_REVOKED. */
+  verifyAccess(token: string): AccessClaims;
+}
+
+function decodeHeader(token: string): Record<string, unknown> | null {
+  const dot = token.indexOf('.');
+  if (dot <= 0) return null;
+  try {
+    const header = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8')) as unknown;
+    return header && typeof header === 'object' && !Array.isArray(header) ? (header as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+const invalid = () => new AppError('INVALID_TOKEN');
+
+export function createTokenService(deps: {
+  config: Config;
+  keys: KeyStore;
+  clock: Clock;
+  revocations: RevocationList;
+}): TokenService {
+  const { config, keys, clock, revocations } = deps;
+  const { algorithm, issuer, audience, accessTtlMs } = config.jwt;
+
+  type SyncSigner = (payload: Record<string, unknown>) => string;
+  type SyncVerifier = (token: string) => Record<string, unknown>;
+  const signers = new Map<string, SyncSigner>();
+  const signerFor = (key: SigningKey) => {
+    let signer = signers.get(key.kid);
+    if (!signer) {
+      signer = createSigner<Record<string, unknown>>({
+        key: key.privateKey,
+        algorithm,
+        kid: key.kid,
+        noTimestamp: true, // iat/exp come from our clock, below
+        header: { alg: algorithm, typ: ACCESS_TYP },
+      }) as SyncSigner;
+      signers.set(key.kid, signer);
+    }
+    return signer;
+  };
+
+  // One verifier per key: synchronous, pinned to one algorithm, issuer and audience
+  // (RFC 8725 §3.1, §3.8, §3.9), with fast-jwt's cache of verified signatures.
+  // Expiry is checked below against our clock, so fast-jwt ignores it.
+  const verifiers = new Map<string, SyncVerifier>();
+  const verifierFor = (kid: string) => {
+    let verifier = verifiers.get(kid);
+    if (verifier) return verifier;
+    const key = keys.verificationKeys().get(kid);
+    if (!key) return null;
+    verifier = createVerifier({
+      key: key.verifyKey,
+      algorithms: [algorithm],
+      allowedIss: issuer,
+      allowedAud: audience,
+      checkTyp: ACCESS_TYP,
+      requiredClaims: ['sub', 'sid', 'jti', 'iat', 'exp', 'type'],
+      ignoreExpiration: true,
+      ignoreNotBefore: true,
+      cache: 10_000,
+      cacheTTL: accessTtlMs,
+    }) as SyncVerifier;
+    verifiers.set(kid, verifier);
+    return verifier;
+  };
+
+  return {
+    signAccess({ sub, email, sid }) {
+      const iat = Math.floor(clock.now() / 1000);
+      const expiresIn = Math.floor(accessTtlMs / 1000);
+      const payload = {
+        sub,
+        email,
+        type: 'access',
+        sid,
+        jti: randomUUID(),
+        iat,
+        exp: iat + expiresIn,
+        iss: issuer,
+        aud: audience,
+      };
+      return { token: signerFor(keys.current())(payload), expiresIn };
+    },
+
+    verifyAccess(token) {
+      if (token.length > MAX_TOKEN_LENGTH) throw invalid();
+      const header = decodeHeader(token);
+      // RFC 8725 §3.1: only the configured algorithm; `none` and every other alg fail here.
+      // jku/x5u/jwk headers are never consulted: keys come only from our key store.
+      if (!header || header.alg !== algorithm || typeof header.kid !== 'string') throw invalid();
+      const verifier = verifierFor(header.kid);
+      if (!verifier) throw invalid();
+      let claims: Record<string, unknown>;
+      try {
+        claims = verifier(token);
+      } catch {
+        throw invalid();
+      }
+      // RFC 8725 §3.11: refresh tokens, PATs or other JWTs must not pass as access tokens.
+      if (claims.type !== 'access') throw invalid();
+      const { sub, sid, jti, email, iat, exp } = claims;
+      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string') throw invalid();
+      if (typeof iat !== 'number' || typeof exp !== 'number') throw invalid();
+      const now = clock.now() / 1000;
+      if (typeof claims.nbf === 'number' && claims.nbf > now + 30) throw invalid();
+      if (iat > now + 30) throw invalid(); // issued in the future: not ours
+      if (now >= exp) throw new AppError('TOKEN_EXPIRED');
+      if (revocations.isRevoked(sid)) throw new AppError('TOKEN_REVOKED');
+      return { sub, sid, jti, email: typeof email === 'string' ? email : '', iat, exp };
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { users } from '../../db/schema.js';
+
+export type User = typeof users.$inferSelect;
+
+/** Email is trimmed and lower-cased everywhere it enters (SPEC §3.1). */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if ((current as { code?: unknown }).code === '23505') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export function createUsersRepository(db: Db) {
+  return {
+    async findByEmail(email: string): Promise<User | null> {
+      const [row] = await db
+        .select()
+        .from(users)
+        .where(eq(users.email, normalizeEmail(email)))
+        .limit(1);
+      return row ?? null;
+    },
+    async findById(id: string): Promise<User | null> {
+      const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+      return row ?? null;
+    },
+    /** Returns null when the email is taken (the unique index decides, not a prior read). */
+    async create(input: { email: string; name: string | null; passwordHash: string; now: Date }): Promise<User | null> {
+      try {
+        const [row] = await db
+          .insert(users)
+          .values({
+            email: normalizeEmail(input.email),
+            name: input.name,
+            passwordHash: input.passwordHash,
+            createdAt: input.now,
+            updatedAt: input.now,
+          })
+          .returning();
+        return row ?? null;
+      } catch (error) {
+        if (isUniqueViolation(error)) return null;
+        throw error;
+      }
+    },
+    async update(
+      id: string,
+      values: Partial<Pick<User, 'name' | 'passwordHash' | 'updatedAt' | 'lastLoginAt' | 'isActive'>>,
+    ) {
+      const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning();
+      return row ?? null;
+    },
+  };
+}
+
+export type UsersRepository = ReturnType<typeof createUsersRepository>;
+
+export function publicUser(user: User) {
+  return { id: user.id, email: user.email, name: user.name, created_at: user.createdAt.toISOString() };
+}

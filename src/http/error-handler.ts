@@ -1,0 +1,96 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, type FieldError, problem, validationError } from './errors.js';
+
+/** Connection-level failures: the database (or Redis) is not there. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+]);
+
+export function isUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function fieldErrors(error: FastifyError & { validation: Array<{ instancePath: string; message?: string }> }) {
+  const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
+  return error.validation.map<FieldError>((issue) => {
+    const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    return { path: path || where, message: issue.message ?? 'Invalid value' };
+  });
+}
+
+/** Maps any thrown value to the AppError the client will see. */
+export function toAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) return validationError(fieldErrors(error));
+  const fastifyError = error as FastifyError;
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return validationError([{ path: 'body', message: 'Request body must not be empty' }]);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return validationError([{ path: 'body', message: 'Request body is not valid JSON' }]);
+    case 'FST_ERR_VALIDATION':
+      return validationError([{ path: 'body', message: fastifyError.message }]);
+  }
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
+    return validationError([{ path: 'body', message: 'Request body is not valid JSON' }]);
+  }
+  if (isUnavailable(error)) return new AppError('SERVICE_UNAVAILABLE', undefined, { headers: { 'retry-after': '5' } });
+  if (fastifyError.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE');
+  if (fastifyError.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (fastifyError.statusCode === 400) {
+    return validationError([{ path: 'request', message: fastifyError.message }]);
+  }
+  return null;
+}
+
+export function sendProblem(reply: FastifyReply, error: AppError) {
+  return reply
+    .code(error.status)
+    .headers(error.headers)
+    .type('application/problem+json')
+    .send(problem(error, reply.request.url.split('?')[0]));
+}
+
+/**
+ * The one place error bodies are written: RFC 9457 problem details. Unknown
+ * errors become a generic 500; the stack goes to the log with the request id.
+ */
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const appError = toAppError(error);
+    if (appError) {
+      if (appError.status >= 500) request.log.error({ err: error }, 'request failed: dependency unavailable');
+      return sendProblem(reply, appError);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, new AppError('INTERNAL_ERROR', `An unexpected error occurred (request ${request.id})`));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new AppError('NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`)),
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * The stable error codes of the API (SPEC §3). Features throw AppError with one
+ * of these; the error handler is the only place that turns them into HTTP.
+ */
+export const ERRORS = {
+  VALIDATION_ERROR: { status: 400, title: 'Validation failed', detail: 'The request is not valid' },
+  EMAIL_EXISTS: { status: 409, title: 'Conflict', detail: 'Email already registered' },
+  INVALID_CREDENTIALS: { status: 401, title: 'Unauthorized', detail: 'Invalid email or password' },
+  NOT_AUTHENTICATED: { status: 401, title: 'Unauthorized', detail: 'Not authenticated' },
+  TOKEN_EXPIRED: { status: 401, title: 'Unauthorized', detail: 'Token has expired' },
+  INVALID_TOKEN: { status: 401, title: 'Unauthorized', detail: 'Invalid token' },
+  TOKEN_REVOKED: { status: 401, title: 'Unauthorized', detail: 'Token has been revoked' },
+  ACCOUNT_DISABLED: { status: 403, title: 'Forbidden', detail: 'Account is disabled' },
+  INSUFFICIENT_SCOPE: { status: 403, title: 'Forbidden', detail: 'Token lacks the required scope' },
+  INVALID_ORIGIN: { status: 403, title: 'Forbidden', detail: 'Request origin is not allowed' },
+  NOT_FOUND: { status: 404, title: 'Not Found', detail: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method Not Allowed', detail: 'Method not allowed' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload Too Large', detail: 'Request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    title: 'Unsupported Media Type',
+    detail: 'Content type must be application/json',
+  },
+  RATE_LIMITED: { status: 429, title: 'Too Many Requests', detail: 'Too many requests' },
+  INTERNAL_ERROR: { status: 500, title: 'Internal Server Error', detail: 'An unexpected error occurred' },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    title: 'Service Unavailable',
+    detail: 'The service is temporarily unavailable. Please try again shortly.',
+  },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail ?? ERRORS[code].detail);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export function validationError(errors: FieldError[]): AppError {
+  return new AppError('VALIDATION_ERROR', errors.map((e) => e.message).join('; '), { errors });
+}
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+export function problem(error: AppError, instance?: string): ProblemDetails {
+  return {
+    type: `https://tasktalk.dev/problems/${error.code.toLowerCase().replaceAll('_', '-')}`,
+    title: ERRORS[error.code].title,
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    ...(instance ? { instance } : {}),
+    ...(error.errors ? { errors: error.errors } : {}),
+  };
+}

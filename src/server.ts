@@ -1,0 +1,60 @@
+import { performance } from 'node:perf_hooks';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { migrate, openDatabase } from './db/client.js';
+
+async function main() {
+  const started = performance.now();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : config.dataDir,
+  });
+  await migrate(database.db);
+  const app = await buildApp({ config, database });
+  for (const warning of config.warnings) app.log.warn(warning);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: draining in-flight requests');
+    const force = setTimeout(() => {
+      app.log.error('shutdown timed out after 10s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    try {
+      await app.close(); // stops accepting, waits for in-flight requests
+      await database.close();
+      process.exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const store = database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
+  app.log.info(
+    { ready_ms: Math.round(performance.now() - started), database: database.kind },
+    `Tasktalk is ready at ${config.publicUrl} (${store})`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error('Tasktalk failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
