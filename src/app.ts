@@ -59,6 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
 
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  const namespace = deps.redisNamespace ?? 'tasktalk';
   const metrics = createMetrics();
   const auth = await createAuthModule({
     config,
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock,
     metrics,
     redis,
+    redisNamespace: namespace,
     log: app.log,
     ...(deps.hasher ? { hasher: deps.hasher } : {}),
   });
@@ -92,7 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await registerDocs(app);
   registerMetrics(app, metrics);
-  await registerRateLimits(app, { config, redis: redis?.publisher, metrics });
+  await registerRateLimits(app, { config, redis: redis?.publisher, namespace, metrics });
 
   // Features, in one visible list.
   registerHealth(app, database);

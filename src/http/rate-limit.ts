@@ -13,9 +13,9 @@ import type { Metrics } from './metrics.js';
  */
 export async function registerRateLimits(
   app: FastifyInstance,
-  deps: { config: Config; redis: Redis | undefined; metrics: Metrics },
+  deps: { config: Config; redis: Redis | undefined; namespace: string; metrics: Metrics },
 ) {
-  const { config, redis, metrics } = deps;
+  const { config, redis, namespace, metrics } = deps;
   const rule = config.rateLimit.default;
   await app.register(rateLimit, {
     global: config.rateLimit.enabled,
@@ -25,7 +25,7 @@ export async function registerRateLimits(
     hook: 'preHandler',
     keyGenerator: (request) =>
       request.principal ? `default:u:${request.principal.userId}` : `default:ip:${request.ip}`,
-    ...(redis ? { redis, nameSpace: 'tasktalk:rl:' } : {}),
+    ...(redis ? { redis, nameSpace: `${namespace}:rl:` } : {}),
     skipOnError: true,
     enableDraftSpec: true, // RateLimit-Limit / -Remaining / -Reset headers
     errorResponseBuilder: (request, context) => {

@@ -20,6 +20,7 @@ export interface AuthModuleDeps {
   clock: Clock;
   metrics: Metrics;
   redis: { publisher: Redis; subscriber: Redis } | undefined;
+  redisNamespace: string;
   hasher?: PasswordHasher;
   log: { warn(obj: unknown, msg: string): void };
 }
@@ -38,7 +39,7 @@ export async function createAuthModule(deps: AuthModuleDeps) {
     const rows = await recentlyRevokedSessions(db, clock.now() - ttlMs);
     for (const row of rows) if (row.revokedAt) revocations.add([row.id], row.revokedAt.getTime() + ttlMs);
   };
-  const revocations = createRevocationList({ clock, ttlMs, redis: deps.redis, onResync: loadRevoked, log: deps.log });
+  const revocations = createRevocationList({ clock, ttlMs, redis: deps.redis, channel: `${deps.redisNamespace}:revoked-sessions`, onResync: loadRevoked, log: deps.log });
   await loadRevoked();
 
   const tokens = createTokenService({ config, keys, clock, revocations });

@@ -16,16 +16,16 @@ export interface RevocationList {
   close(): Promise<void>;
 }
 
-const CHANNEL = 'tasktalk:revoked-sessions';
-
 export function createRevocationList(deps: {
   clock: Clock;
   ttlMs: number;
   redis?: { publisher: Redis; subscriber: Redis } | undefined;
+  channel?: string;
   onResync?: () => Promise<void>;
   log?: { warn(obj: unknown, msg: string): void };
 }): RevocationList {
   const { clock, ttlMs, redis } = deps;
+  const CHANNEL = deps.channel ?? 'tasktalk:revoked-sessions';
   const until = new Map<string, number>();
 
   const add = (sids: string[], untilMs = clock.now() + ttlMs) => {
