@@ -87,7 +87,11 @@ export function cookieValue(setCookie: string | string[] | undefined, name = 're
 }
 
 export async function register(app: FastifyInstance, email = uniqueEmail(), password = PASSWORD): Promise<Registered> {
-  const res = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password, name: 'Test User' } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/register',
+    payload: { email, password, name: 'Test User' },
+  });
   if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
   const body = res.json();
   return {

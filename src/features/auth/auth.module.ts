@@ -39,7 +39,14 @@ export async function createAuthModule(deps: AuthModuleDeps) {
     const rows = await recentlyRevokedSessions(db, clock.now() - ttlMs);
     for (const row of rows) if (row.revokedAt) revocations.add([row.id], row.revokedAt.getTime() + ttlMs);
   };
-  const revocations = createRevocationList({ clock, ttlMs, redis: deps.redis, channel: `${deps.redisNamespace}:revoked-sessions`, onResync: loadRevoked, log: deps.log });
+  const revocations = createRevocationList({
+    clock,
+    ttlMs,
+    redis: deps.redis,
+    channel: `${deps.redisNamespace}:revoked-sessions`,
+    onResync: loadRevoked,
+    log: deps.log,
+  });
   await loadRevoked();
 
   const tokens = createTokenService({ config, keys, clock, revocations });
