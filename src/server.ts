@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -5,6 +6,8 @@ import { migrate, openDatabase } from './db/client.js';
 
 async function main() {
   const started = performance.now();
+  // A .env file beside the project, if any, fills variables not already set.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();

@@ -2,10 +2,13 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  check,
+  date,
   index,
   inet,
   jsonb,
   pgTable,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -110,4 +113,84 @@ export const authEvents = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [index('auth_events_user_idx').on(t.userId, t.createdAt)],
+);
+
+export const TASK_PRIORITIES = ['low', 'medium', 'high'] as const;
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];
+
+/**
+ * Tasks belong to exactly one user. Every list index leads with owner_id, so a
+ * user's list is an index range scan whatever the table size.
+ */
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    description: text('description'),
+    completed: boolean('completed').notNull().default(false),
+    priority: text('priority').$type<TaskPriority>().notNull().default('medium'),
+    /** low=1, medium=2, high=3: sorts by importance, not alphabetically. */
+    priorityRank: smallint('priority_rank')
+      .notNull()
+      .generatedAlwaysAs(sql`case priority when 'low' then 1 when 'high' then 3 else 2 end`),
+    dueDate: date('due_date', { mode: 'string' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    completedAt: ts('completed_at'),
+  },
+  (t) => [
+    check('tasks_priority_check', sql`${t.priority} in ('low', 'medium', 'high')`),
+    index('tasks_owner_created_idx').on(t.ownerId, t.createdAt, t.id),
+    index('tasks_owner_updated_idx').on(t.ownerId, t.updatedAt, t.id),
+    index('tasks_owner_title_idx').on(t.ownerId, t.title, t.id),
+    index('tasks_owner_due_idx').on(t.ownerId, t.dueDate, t.id),
+    index('tasks_owner_priority_idx').on(t.ownerId, t.priorityRank, t.id),
+    index('tasks_owner_completed_idx').on(t.ownerId, t.completed, t.createdAt, t.id),
+  ],
+);
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    title: text('title'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('conversations_user_idx').on(t.userId, t.updatedAt)],
+);
+
+export interface StoredToolCall {
+  tool_name: string;
+  arguments: Record<string, unknown>;
+  result: unknown;
+}
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** Denormalised owner: every read filters by it, as for tasks. */
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').$type<'user' | 'assistant'>().notNull(),
+    content: text('content').notNull(),
+    toolCalls: jsonb('tool_calls').$type<StoredToolCall[]>(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('messages_role_check', sql`${t.role} in ('user', 'assistant')`),
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+  ],
 );
