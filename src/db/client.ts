@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -47,8 +48,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       close: () => client.end({ timeout: 5 }),
     };
   }
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = await PGlite.create(options.dataDir ?? 'memory://');
+  const client = await openPglite(options.dataDir);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     db,
@@ -58,6 +58,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
     close: () => client.close(),
   };
+}
+
+/**
+ * Creating a PGlite cluster (initdb) costs seconds; unpacking a template made
+ * at `npm install` (scripts/pglite-template.ts) costs a fraction of that, so a
+ * fresh clone's first `npm start` is ready quickly.
+ */
+export const PGLITE_TEMPLATE = fileURLToPath(
+  new URL('../../node_modules/.cache/tasktalk/pglite-template.tar.gz', import.meta.url),
+);
+
+async function openPglite(dataDir: string | undefined) {
+  if (!dataDir) return PGlite.create('memory://');
+  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  mkdirSync(dataDir, { recursive: true });
+  if (fresh && existsSync(PGLITE_TEMPLATE)) {
+    return PGlite.create(dataDir, { loadDataDir: new Blob([readFileSync(PGLITE_TEMPLATE)]) });
+  }
+  return PGlite.create(dataDir);
 }
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
