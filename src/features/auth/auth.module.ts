@@ -21,6 +21,11 @@ export interface AuthModuleDeps {
   metrics: Metrics;
   redis: { publisher: Redis; subscriber: Redis } | undefined;
   redisNamespace: string;
+  /**
+   * Without Redis, instances sharing PostgreSQL learn of each other's revocations
+   * by polling this often (an indexed query of recent revocations, never per request).
+   */
+  revocationPollMs?: number;
   hasher?: PasswordHasher;
   log: { warn(obj: unknown, msg: string): void };
 }
@@ -35,16 +40,21 @@ export async function createAuthModule(deps: AuthModuleDeps) {
   ]);
 
   // Sessions revoked while this instance was down (or Redis was) may still have live tokens.
-  const loadRevoked = async () => {
-    const rows = await recentlyRevokedSessions(db, clock.now() - ttlMs);
-    for (const row of rows) if (row.revokedAt) revocations.add([row.id], row.revokedAt.getTime() + ttlMs);
+  let seenUntil = 0;
+  const loadRevoked = async (since = clock.now() - ttlMs) => {
+    const rows = await recentlyRevokedSessions(db, since);
+    for (const row of rows) {
+      if (!row.revokedAt) continue;
+      revocations.add([row.id], row.revokedAt.getTime() + ttlMs);
+      seenUntil = Math.max(seenUntil, row.revokedAt.getTime());
+    }
   };
   const revocations = createRevocationList({
     clock,
     ttlMs,
     redis: deps.redis,
     channel: `${deps.redisNamespace}:revoked-sessions`,
-    onResync: loadRevoked,
+    onResync: () => loadRevoked(),
     log: deps.log,
   });
   await loadRevoked();
@@ -52,6 +62,17 @@ export async function createAuthModule(deps: AuthModuleDeps) {
   const tokens = createTokenService({ config, keys, clock, revocations });
   const service = createAuthService({ db, config, clock, hasher, tokens, revocations, metrics });
   const guard = createAuthGuard({ db, tokens, clock });
+
+  let pollTimer: NodeJS.Timeout | undefined;
+  if (deps.revocationPollMs) {
+    pollTimer = setInterval(() => {
+      // Overlap by a few seconds: instances' clocks and commit order differ slightly.
+      loadRevoked(Math.max(seenUntil, clock.now() - ttlMs) - 5_000).catch((err: unknown) =>
+        deps.log.warn({ err }, 'revocation poll failed'),
+      );
+    }, deps.revocationPollMs);
+    pollTimer.unref();
+  }
 
   // Keys rotated by another process (the CLI, another instance) are picked up here.
   const keyTimer = setInterval(() => {
@@ -84,6 +105,7 @@ export async function createAuthModule(deps: AuthModuleDeps) {
     },
     async close() {
       clearInterval(keyTimer);
+      clearInterval(pollTimer);
       await revocations.close();
     },
   };
