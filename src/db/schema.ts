@@ -146,8 +146,10 @@ export const tasks = pgTable(
     check('tasks_priority_check', sql`${t.priority} in ('low', 'medium', 'high')`),
     index('tasks_owner_created_idx').on(t.ownerId, t.createdAt, t.id),
     index('tasks_owner_updated_idx').on(t.ownerId, t.updatedAt, t.id),
-    index('tasks_owner_title_idx').on(t.ownerId, t.title, t.id),
-    index('tasks_owner_due_idx').on(t.ownerId, t.dueDate, t.id),
+    // Titles sort case-insensitively; a missing due date sorts as 'infinity' (last
+    // ascending). Non-null keys let keyset pagination use plain row comparisons.
+    index('tasks_owner_title_idx').on(t.ownerId, sql`lower(${t.title})`, t.id),
+    index('tasks_owner_due_idx').on(t.ownerId, sql`coalesce(${t.dueDate}, 'infinity'::date)`, t.id),
     index('tasks_owner_priority_idx').on(t.ownerId, t.priorityRank, t.id),
     index('tasks_owner_completed_idx').on(t.ownerId, t.completed, t.createdAt, t.id),
   ],
