@@ -1,0 +1,39 @@
+import type { StoredToolCall } from '../../db/schema.js';
+import type { AnyTaskTool, ToolContext } from '../tools/task-tools.js';
+
+/** A past message of the conversation, as the assistant sees it. */
+export interface HistoryMessage {
+  role: 'user' | 'assistant';
+  content: string;
+  toolCalls: StoredToolCall[] | null;
+}
+
+export interface AssistantTurn {
+  /** Earlier messages of this conversation, oldest first, without the new one. */
+  history: HistoryMessage[];
+  message: string;
+  ctx: ToolContext;
+}
+
+export interface AssistantReply {
+  response: string;
+  toolCalls: StoredToolCall[];
+}
+
+/** The offline assistant and the LLM assistant answer through the same shape. */
+export interface Assistant {
+  kind: 'offline' | 'llm';
+  reply(turn: AssistantTurn): Promise<AssistantReply>;
+}
+
+/** Runs a tool as ctx's user and records the call as the API reports it. */
+export async function callTool(
+  tool: AnyTaskTool,
+  ctx: ToolContext,
+  args: Record<string, unknown>,
+  calls: StoredToolCall[],
+) {
+  const result = await tool.execute(ctx, args);
+  calls.push({ tool_name: tool.name, arguments: args, result: result.output });
+  return result;
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import type { AuthGuard } from '../../http/auth-guard.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Assistant } from './assistant.js';
+import { chatRoutes } from './chat.routes.js';
+import { createChatService } from './chat.service.js';
+import { createLlmAssistant } from './llm-assistant.js';
+import { createOfflineAssistant } from './offline/offline-assistant.js';
+
+export interface ChatDeps {
+  config: Config;
+  db: Db;
+  guard: AuthGuard;
+  clock: Clock;
+  log: { error(obj: unknown, msg: string): void };
+  /** Tests may bring their own assistant; otherwise OPENAI_API_KEY decides. */
+  assistant?: Assistant;
+}
+
+/** The LLM assistant when an OpenAI-compatible endpoint is configured, the offline one otherwise. */
+export function chooseAssistant(deps: Pick<ChatDeps, 'config' | 'log'>): Assistant {
+  const { apiKey, baseUrl, model } = deps.config.openai;
+  return apiKey ? createLlmAssistant({ apiKey, baseUrl, model, log: deps.log }) : createOfflineAssistant();
+}
+
+export function registerChat(app: FastifyInstance, deps: ChatDeps) {
+  const assistant = deps.assistant ?? chooseAssistant(deps);
+  const service = createChatService({ db: deps.db, clock: deps.clock, assistant });
+  return app.register(chatRoutes({ config: deps.config, guard: deps.guard, service, log: deps.log }));
+}

@@ -1,0 +1,133 @@
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import { type AuthGuard, principalOf } from '../../http/auth-guard.js';
+import { AppError } from '../../http/errors.js';
+import type { Clock } from '../../lib/clock.js';
+import { createTasksMcpServer, hasScope, scopeOfTool } from './mcp.server.js';
+import { protectedResourceMetadata, withResourceMetadata } from './protected-resource.js';
+
+export interface McpDeps {
+  config: Config;
+  db: Db;
+  guard: AuthGuard;
+  clock: Clock;
+  log: { error(obj: unknown, msg: string): void };
+}
+
+/** The JSON-RPC tools/call names in a request body (a single message or a batch). */
+function calledTools(body: unknown): string[] {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.flatMap((m) => {
+    const msg = m as { method?: unknown; params?: { name?: unknown } } | null;
+    return msg?.method === 'tools/call' && typeof msg.params?.name === 'string' ? [msg.params.name] : [];
+  });
+}
+
+/**
+ * POST /mcp: MCP Streamable HTTP, stateless (a new server and transport per
+ * request), for external AI clients acting as the token's user.
+ */
+export function registerMcp(app: FastifyInstance, deps: McpDeps) {
+  const { config, db, guard, clock, log } = deps;
+  const metadataUrl = `${config.publicUrl}/.well-known/oauth-protected-resource`;
+  const readGuard = guard({ scope: 'tasks:read' });
+  const writeGuard = guard({ scope: 'tasks:write' });
+
+  /** Any valid access token, or a PAT holding at least one tasks scope. */
+  async function authenticate(request: FastifyRequest, reply: FastifyReply) {
+    try {
+      try {
+        await readGuard(request, reply);
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'INSUFFICIENT_SCOPE')) throw error;
+        await writeGuard(request, reply);
+      }
+    } catch (error) {
+      throw withResourceMetadata(error, metadataUrl);
+    }
+  }
+
+  // Browsers cannot send our bearer tokens cross-origin without CORS, but the MCP
+  // spec (Streamable HTTP, "Security Warning") asks servers to refuse foreign Origins.
+  function checkOrigin(request: FastifyRequest) {
+    const origin = request.headers.origin;
+    if (origin && !config.allowedOrigins.includes(origin)) throw new AppError('INVALID_ORIGIN');
+  }
+
+  app.post(
+    '/mcp',
+    {
+      onRequest: authenticate,
+      schema: { tags: ['mcp'], summary: 'MCP Streamable HTTP endpoint (JSON-RPC 2.0)', security: [{ bearerAuth: [] }] },
+    },
+    async (request, reply) => {
+      checkOrigin(request);
+      const principal = principalOf(request);
+      for (const name of calledTools(request.body)) {
+        const scope = scopeOfTool(name);
+        // RFC 6750 §3.1 / MCP authorization "scope challenge": 403 insufficient_scope.
+        if (scope && !hasScope(principal, scope)) {
+          throw new AppError('INSUFFICIENT_SCOPE', `Token lacks the ${scope} scope needed by ${name}`, {
+            headers: {
+              'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}", resource_metadata="${metadataUrl}"`,
+            },
+          });
+        }
+      }
+
+      const server = createTasksMcpServer(principal, () => ({
+        db,
+        userId: principal.userId,
+        now: new Date(clock.now()),
+      }));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      reply.hijack();
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (value !== undefined) reply.raw.setHeader(name, value);
+      }
+      reply.raw.on('close', () => {
+        void transport.close();
+        void server.close();
+      });
+      try {
+        await server.connect(transport);
+        await transport.handleRequest(request.raw, reply.raw, request.body);
+      } catch (err) {
+        log.error({ err, reqId: request.id }, 'mcp request failed');
+        if (!reply.raw.headersSent) {
+          reply.raw.writeHead(500, { 'content-type': 'application/json' });
+          reply.raw.end(
+            JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null }),
+          );
+        } else if (!reply.raw.writableEnded) reply.raw.end();
+      }
+      return reply;
+    },
+  );
+
+  // Stateless: no server-initiated stream to GET, no session to DELETE.
+  const notAllowed = async () => {
+    throw new AppError('METHOD_NOT_ALLOWED', 'This MCP endpoint is stateless: use POST', {
+      headers: { allow: 'POST' },
+    });
+  };
+  app.get('/mcp', { schema: { hide: true } }, notAllowed);
+  app.delete('/mcp', { schema: { hide: true } }, notAllowed);
+
+  const metadata = protectedResourceMetadata(config);
+  for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {
+    app.get(
+      path,
+      {
+        schema: { tags: ['mcp'], summary: 'OAuth 2.0 Protected Resource Metadata (RFC 9728)' },
+        config: { rateLimit: false },
+      },
+      async (_request, reply) => {
+        reply.header('cache-control', 'public, max-age=3600');
+        return path.endsWith('/mcp') ? { ...metadata, resource: `${config.publicUrl}/mcp` } : metadata;
+      },
+    );
+  }
+}
