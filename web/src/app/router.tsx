@@ -1,0 +1,31 @@
+import { createBrowserRouter } from 'react-router';
+import { Layout } from './routes/layout.js';
+import { LoginPage } from './routes/login.js';
+import { NotFoundPage } from './routes/not-found.js';
+import { RegisterPage } from './routes/register.js';
+import { RequireAuth } from './routes/require-auth.js';
+
+/** Sign-in pages ship in the entry chunk; each signed-in page loads as its own chunk. */
+export function createRouter() {
+  return createBrowserRouter([
+    { path: '/login', element: <LoginPage /> },
+    { path: '/register', element: <RegisterPage /> },
+    {
+      element: <RequireAuth />,
+      children: [
+        {
+          element: <Layout />,
+          children: [
+            { index: true, lazy: async () => ({ Component: (await import('./routes/chat.js')).ChatPage }) },
+            { path: 'tasks', lazy: async () => ({ Component: (await import('./routes/tasks.js')).TasksPage }) },
+            {
+              path: 'settings',
+              lazy: async () => ({ Component: (await import('./routes/settings.js')).SettingsPage }),
+            },
+            { path: '*', element: <NotFoundPage /> },
+          ],
+        },
+      ],
+    },
+  ]);
+}

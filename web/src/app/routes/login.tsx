@@ -1,0 +1,35 @@
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { login } from '../../features/auth/api/login.js';
+import { LoginForm } from '../../features/auth/components/login-form.js';
+import { useAuth } from '../../lib/auth-context.js';
+import { safeNext } from '../../lib/safe-redirect.js';
+import { useTitle } from '../../lib/use-title.js';
+import { AuthNoticeAlert } from './auth-notice.js';
+
+export function LoginPage() {
+  useTitle('Sign in');
+  const { state, client, signedIn } = useAuth();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const next = safeNext(params.get('next'));
+  if (state.status === 'signed-in') return <Navigate to={next} replace />;
+  const registerLink = params.get('next') ? `/register?next=${encodeURIComponent(next)}` : '/register';
+  return (
+    <div className="auth-page">
+      <div className="card auth-card">
+        <h1 id="login-title">Sign in to Tasktalk</h1>
+        <AuthNoticeAlert notice={state.notice} wantsPage={params.has('next')} />
+        <LoginForm
+          onSubmit={(body) => login(client, body)}
+          onSuccess={(result) => {
+            signedIn(result);
+            navigate(next, { replace: true });
+          }}
+        />
+        <p className="switch">
+          New here? <Link to={registerLink}>Create an account</Link>
+        </p>
+      </div>
+    </div>
+  );
+}

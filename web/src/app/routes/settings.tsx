@@ -1,0 +1,54 @@
+import { useNavigate } from 'react-router';
+import { Alert } from '../../components/ui/alert.js';
+import { PasswordFeedback } from '../../features/auth/components/password-feedback.js';
+import { useLogoutAll } from '../../features/settings/api/logout-all.js';
+import { PasswordForm } from '../../features/settings/components/password-form.js';
+import { ProfileForm } from '../../features/settings/components/profile-form.js';
+import { SessionsList } from '../../features/settings/components/sessions-list.js';
+import { TokensSection } from '../../features/settings/components/tokens-section.js';
+import { messageOf } from '../../lib/api-error.js';
+import { useAuth } from '../../lib/auth-context.js';
+import { useTitle } from '../../lib/use-title.js';
+
+export function SettingsPage() {
+  useTitle('Settings');
+  const { state, setUser, signedOut } = useAuth();
+  const logoutAll = useLogoutAll();
+  const navigate = useNavigate();
+  const user = state.user;
+  if (!user) return null;
+  return (
+    <div className="page narrow settings">
+      <h1>Settings</h1>
+      <div className="card">
+        <ProfileForm user={user} onSaved={setUser} />
+      </div>
+      <div className="card">
+        <PasswordForm email={user.email} feedback={(p) => <PasswordFeedback password={p} email={user.email} />} />
+      </div>
+      <div className="card">
+        <SessionsList />
+      </div>
+      <div className="card">
+        <TokensSection />
+      </div>
+      <div className="card danger-zone">
+        <h2>Log out everywhere</h2>
+        <p className="muted">Ends every session on every device, including this one.</p>
+        {logoutAll.error && <Alert>{messageOf(logoutAll.error)}</Alert>}
+        <button
+          type="button"
+          className="danger"
+          disabled={logoutAll.isPending}
+          onClick={async () => {
+            await logoutAll.mutateAsync();
+            signedOut(null);
+            navigate('/login', { replace: true });
+          }}
+        >
+          Log out everywhere
+        </button>
+      </div>
+    </div>
+  );
+}

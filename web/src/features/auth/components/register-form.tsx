@@ -1,0 +1,92 @@
+import { type AuthResponse, type RegisterRequest, registerRequest } from '@contracts/auth';
+import { type FormEvent, useState } from 'react';
+import { Alert } from '../../../components/ui/alert.js';
+import { Field } from '../../../components/ui/field.js';
+import { ApiError, fieldErrorsOf, messageOf } from '../../../lib/api-error.js';
+import { passwordProblem } from '../password-rules.js';
+import { PasswordFeedback } from './password-feedback.js';
+
+interface Props {
+  onSubmit(body: RegisterRequest): Promise<AuthResponse>;
+  onSuccess(result: AuthResponse): void;
+}
+
+export function RegisterForm({ onSubmit, onSuccess }: Props) {
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // A message stays only until the user edits its field.
+  const edited = (field: string) => setErrors(({ [field]: _drop, ...rest }) => rest);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const local: Record<string, string> = {};
+    const parsedEmail = registerRequest.shape.email.safeParse(email);
+    if (!parsedEmail.success) local.email = parsedEmail.error.issues[0]?.message ?? 'Enter a valid email address';
+    const problem = passwordProblem(password, email);
+    if (problem) local.password = problem;
+    setErrors(local);
+    setFormError(null);
+    if (Object.keys(local).length > 0) return;
+    setBusy(true);
+    try {
+      onSuccess(await onSubmit({ email, password, ...(name.trim() ? { name } : {}) }));
+    } catch (error) {
+      setErrors(fieldErrorsOf(error));
+      if (!(error instanceof ApiError && error.fieldErrors?.length)) setFormError(messageOf(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="register-title">
+      {formError && <Alert>{formError}</Alert>}
+      <Field
+        label="Email"
+        type="email"
+        name="email"
+        autoComplete="email"
+        required
+        value={email}
+        onChange={(e) => {
+          setEmail(e.target.value);
+          edited('email');
+        }}
+        error={errors.email}
+      />
+      <Field
+        label="Name (optional)"
+        name="name"
+        autoComplete="name"
+        maxLength={100}
+        value={name}
+        onChange={(e) => {
+          setName(e.target.value);
+          edited('name');
+        }}
+        error={errors.name}
+      />
+      <Field
+        label="Password"
+        type="password"
+        name="password"
+        autoComplete="new-password"
+        required
+        value={password}
+        onChange={(e) => {
+          setPassword(e.target.value);
+          edited('password');
+        }}
+        error={errors.password}
+        hint={<PasswordFeedback password={password} email={email} />}
+      />
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? 'Creating account…' : 'Create account'}
+      </button>
+    </form>
+  );
+}

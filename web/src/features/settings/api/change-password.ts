@@ -1,0 +1,19 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useApi } from '../../../lib/auth-context.js';
+import { SESSIONS_KEY } from './list-sessions.js';
+
+export interface ChangePassword {
+  current_password: string;
+  new_password: string;
+}
+
+export function useChangePassword() {
+  const client = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ChangePassword) =>
+      client.request<{ message: string; sessions_revoked: number }>('/api/auth/password', { method: 'POST', body }),
+    // The server signs every other device out.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: SESSIONS_KEY }),
+  });
+}

@@ -1,0 +1,151 @@
+import type { AuthResponse } from '@contracts/auth';
+import { ApiError, toApiError } from './api-error.js';
+
+/** Why the client stopped being signed in, for the message on the login page. */
+export type SignOutReason = 'revoked' | 'expired';
+
+export interface ApiClientOptions {
+  fetch?: typeof fetch;
+  /** Refresh this long before the access token expires (SPEC §4: a minute). */
+  refreshAheadMs?: number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+export interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  signal?: AbortSignal;
+}
+
+type TokenBody = Pick<AuthResponse, 'access_token' | 'expires_in'>;
+
+/**
+ * The one way the web app talks to the API. The access token lives only in
+ * this closure, never in storage (OWASP HTML5 Security Cheat Sheet: no tokens
+ * in localStorage); the refresh token is an HttpOnly cookie the page cannot read.
+ */
+export function createApiClient(options: ApiClientOptions = {}) {
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const refreshAheadMs = options.refreshAheadMs ?? 60_000;
+  const setTimer = options.setTimer ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
+  const clearTimer = options.clearTimer ?? ((h) => globalThis.clearTimeout(h as number));
+
+  let accessToken: string | null = null;
+  let timer: unknown = null;
+  let inFlight: Promise<string | null> | null = null;
+  const listeners = new Set<(reason: SignOutReason) => void>();
+  const sessionEnded = (reason: SignOutReason) => {
+    for (const listener of listeners) listener(reason);
+  };
+
+  function clear() {
+    accessToken = null;
+    if (timer !== null) clearTimer(timer);
+    timer = null;
+  }
+
+  function accept(body: TokenBody) {
+    clear();
+    accessToken = body.access_token;
+    // Refresh ahead of expiry so requests rarely meet a 401 at all.
+    const delay = Math.max(5_000, body.expires_in * 1000 - refreshAheadMs);
+    timer = setTimer(() => void refresh(), delay);
+  }
+
+  async function refreshOnce(): Promise<string | null> {
+    const hadSession = accessToken !== null;
+    let response: Response;
+    try {
+      response = await doFetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' });
+    } catch {
+      return null; // offline: keep the current token, if any, and try again later
+    }
+    if (response.ok) {
+      accept((await response.json()) as TokenBody);
+      return accessToken;
+    }
+    const error = await toApiError(response);
+    clear();
+    if (error.code === 'TOKEN_REVOKED') sessionEnded('revoked');
+    else if (hadSession && error.status === 401) sessionEnded('expired');
+    return null;
+  }
+
+  /** One refresh at a time: concurrent callers share the same promise. */
+  function refresh(): Promise<string | null> {
+    inFlight ??= refreshOnce().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  }
+
+  function send(path: string, init: RequestOptions, token: string | null) {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(init.query ?? {})) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const url = params.size > 0 ? `${path}?${params}` : path;
+    return doFetch(url, {
+      method: init.method ?? 'GET',
+      headers,
+      credentials: 'same-origin',
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
+  }
+
+  /** An authenticated call: on 401, one shared refresh, then exactly one retry. */
+  async function request<T>(path: string, init: RequestOptions = {}): Promise<T> {
+    const sent = accessToken;
+    let response = await send(path, init, sent);
+    if (response.status === 401) {
+      // Another request may already have refreshed while this one was out.
+      const fresh = accessToken && accessToken !== sent ? accessToken : await refresh();
+      if (!fresh) throw await toApiError(response);
+      response = await send(path, init, fresh);
+    }
+    if (!response.ok) throw await toApiError(response);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  /** Calls that set the session (login, register): no bearer, no retry. */
+  async function signIn<T extends TokenBody>(path: string, body: unknown): Promise<T> {
+    const response = await send(path, { method: 'POST', body }, null);
+    if (!response.ok) throw await toApiError(response);
+    const result = (await response.json()) as T;
+    accept(result);
+    return result;
+  }
+
+  async function logout() {
+    try {
+      await send('/api/auth/logout', { method: 'POST' }, accessToken);
+    } finally {
+      clear();
+    }
+  }
+
+  return {
+    request,
+    refresh,
+    signIn,
+    logout,
+    /** Forget the token without calling the server (another tab logged out). */
+    forget: clear,
+    hasToken: () => accessToken !== null,
+    /** Called when a refresh fails while signed in: the session ended (elsewhere, or by age). */
+    onSessionEnded(listener: (reason: SignOutReason) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+export { ApiError };
