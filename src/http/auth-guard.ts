@@ -25,7 +25,7 @@ declare module 'fastify' {
 const REALM = 'realm="tasktalk"';
 
 /** RFC 6750 §3: every 401 says how to authenticate; token failures say why. */
-function tokenError(error: AppError): AppError {
+export function tokenError(error: AppError): AppError {
   if (error.status !== 401) return error;
   return new AppError(error.code, error.message, {
     headers: { 'www-authenticate': `Bearer ${REALM}, error="invalid_token", error_description="${error.message}"` },

@@ -25,6 +25,8 @@ export function isUnavailable(error: unknown): boolean {
   for (let depth = 0; current && depth < 5; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+    // The embedded database after close (shutdown, fatal error) throws without a code.
+    if (current instanceof Error && current.message === 'PGlite is closed') return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;
@@ -67,12 +69,27 @@ export function toAppError(error: unknown): AppError | null {
   return null;
 }
 
+// RFC 9110 §15.5.2 and SPEC §3: every 401 carries a challenge; the auth guard's own
+// (with error="invalid_token" when a token was sent) takes precedence.
+const CHALLENGE = { 'www-authenticate': 'Bearer realm="tasktalk"' };
+
 export function sendProblem(reply: FastifyReply, error: AppError) {
   return reply
     .code(error.status)
-    .headers(error.headers)
+    .headers(error.status === 401 ? { ...CHALLENGE, ...error.headers } : error.headers)
     .type('application/problem+json')
     .send(problem(error, reply.request.url.split('?')[0]));
+}
+
+/**
+ * Errors the router raises before any route runs (a malformed URL, a path
+ * parameter longer than the router accepts). Without this Fastify answers them
+ * with its own JSON body instead of problem+json. Found by test/security/fuzz.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  // An over-long id cannot name any row: the same answer as an unknown one.
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblem(reply, new AppError('NOT_FOUND'));
+  return sendProblem(reply, toAppError(error) ?? new AppError('INTERNAL_ERROR'));
 }
 
 /**

@@ -29,6 +29,24 @@ describe('POST /api/auth/register', () => {
     expect(cookie).toContain('Max-Age=604800');
   });
 
+  it('accepts a missing name (null) and refuses a malformed email', async () => {
+    const email = uniqueEmail();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { email, password: PASSWORD },
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().user).toMatchObject({ email, name: null });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { email: 'nobody@', password: PASSWORD },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors).toEqual([{ path: 'email', message: 'Enter a valid email address' }]);
+  });
+
   it('refuses a duplicate email with 409 EMAIL_EXISTS', async () => {
     const { email } = await register(t.app);
     const res = await t.app.inject({
@@ -98,6 +116,33 @@ describe('POST /api/auth/login', () => {
     expect(form.json().refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it('answers with no-store and a fresh session cookie each time', async () => {
+    const { email } = await register(t.app);
+    const a = await login(t.app, email);
+    const b = await login(t.app, email);
+    expect(a.headers['cache-control']).toBe('no-store');
+    expect(cookieValue(a.headers['set-cookie'])).not.toBe(cookieValue(b.headers['set-cookie']));
+    expect(a.json().access_token).not.toBe(b.json().access_token);
+  });
+
+  it('refuses a form with another grant_type, and missing fields, with 400 (not 401)', async () => {
+    const { email } = await register(t.app);
+    const form = (fields: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(fields).toString(),
+      });
+    const grant = await form({ username: email, password: PASSWORD, grant_type: 'client_credentials' });
+    expect(grant.statusCode).toBe(400);
+    expect(grant.json().errors).toEqual([{ path: 'grant_type', message: 'grant_type must be password' }]);
+    expect((await form({ password: PASSWORD })).statusCode).toBe(400);
+    const json = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email } });
+    expect(json.statusCode).toBe(400);
+    expect(json.json().errors).toEqual([{ path: 'password', message: 'Password is required' }]);
+  });
+
   it('answers an unknown email and a wrong password identically', async () => {
     const { email } = await register(t.app);
     const wrong = await login(t.app, email, 'Wrong-Password-1');
@@ -106,6 +151,7 @@ describe('POST /api/auth/login', () => {
     expect(unknown.statusCode).toBe(401);
     expect(wrong.body).toBe(unknown.body);
     expect(wrong.json()).toMatchObject({ code: 'INVALID_CREDENTIALS', detail: 'Invalid email or password' });
-    expect(wrong.headers['www-authenticate']).toBeUndefined();
+    // SPEC §3: every 401 carries a Bearer challenge; no token was sent, so no error attribute.
+    expect(wrong.headers['www-authenticate']).toBe('Bearer realm="tasktalk"');
   });
 });

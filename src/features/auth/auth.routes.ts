@@ -5,9 +5,9 @@ import type { Config } from '../../config.js';
 import { authResponse, loginRequest, refreshRequest, registerRequest, tokenResponse } from '../../contracts/auth.js';
 import { messageSchema, problemSchema } from '../../contracts/common.js';
 import type { AuthGuard, Principal } from '../../http/auth-guard.js';
-import { bearerToken } from '../../http/auth-guard.js';
+import { bearerToken, tokenError } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
-import { limitConfig } from '../../http/rate-limit.js';
+import { limitConfig, secondaryLimit } from '../../http/rate-limit.js';
 import type { Clock } from '../../lib/clock.js';
 import type { AuthService, SignedIn } from './auth.service.js';
 import { assertAllowedOrigin, clearRefreshCookie, REFRESH_COOKIE, requestMeta, setRefreshCookie } from './cookies.js';
@@ -63,13 +63,13 @@ export const authRoutes =
       },
     );
 
-    const emailLimit = rl.enabled
-      ? app.rateLimit({
-          max: rl.login.max,
-          timeWindow: rl.login.windowMs,
-          keyGenerator: (request) => `login-email:${(request.body as { email?: string }).email ?? ''}`,
-        })
-      : undefined;
+    const emailLimit = secondaryLimit(
+      app,
+      config,
+      'login-email',
+      rl.login,
+      (request) => (request.body as { email?: string }).email ?? '',
+    );
 
     app.post(
       '/login',
@@ -112,7 +112,8 @@ export const authRoutes =
           summary: 'Exchange a refresh token for a new access token (rotates the refresh token)',
           description:
             'Browsers send the refresh cookie (and their Origin); other clients send `{refresh_token}` and get the next one in the body.',
-          body: refreshRequest.optional(),
+          // nullish: a browser refresh or logout sends the cookie and no body at all (Fastify: null).
+          body: refreshRequest.nullish(),
           response: { 200: tokenResponse, ...errors },
         },
       },
@@ -144,7 +145,8 @@ export const authRoutes =
         schema: {
           tags: ['auth'],
           summary: 'End this session (Bearer token, refresh cookie, or both)',
-          body: refreshRequest.optional(),
+          // nullish: a browser refresh or logout sends the cookie and no body at all (Fastify: null).
+          body: refreshRequest.nullish(),
           response: { 200: messageSchema, ...errors },
         },
       },
@@ -159,7 +161,7 @@ export const authRoutes =
             principal = { userId: claims.sub, sessionId: claims.sid };
           } catch (error) {
             // An expired access token may still log out through the cookie.
-            if (!refreshToken) throw error;
+            if (!refreshToken) throw error instanceof AppError ? tokenError(error) : error;
           }
         }
         if (!principal && !refreshToken) throw new AppError('NOT_AUTHENTICATED');

@@ -53,7 +53,9 @@ export function createRevocationList(deps: {
         deps.log?.warn({ channel }, 'ignored malformed revocation message');
       }
     });
-    let connectedBefore = false;
+    // The subscriber is usually connected already (buildApp awaits it): its first
+    // 'ready' has fired, so the next one is a reconnect. Found by test/fault/redis-outage.
+    let connectedBefore = redis.subscriber.status === 'ready';
     redis.subscriber.on('ready', () => {
       // After a Redis outage, messages sent meanwhile are lost: catch up from the database.
       if (connectedBefore) deps.onResync?.().catch(() => {});

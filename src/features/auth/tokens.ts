@@ -57,7 +57,8 @@ export function createTokenService(deps: {
         key: key.privateKey,
         algorithm,
         kid: key.kid,
-        noTimestamp: true, // iat/exp come from our clock, below
+        // No `noTimestamp`: fast-jwt would then drop the payload's iat (our clock's), and
+        // every token would fail the verifier's requiredClaims. A given iat is kept as is.
         header: { alg: algorithm, typ: ACCESS_TYP },
       }) as SyncSigner;
       signers.set(key.kid, signer);
@@ -70,17 +71,20 @@ export function createTokenService(deps: {
   // Expiry is checked below against our clock, so fast-jwt ignores it.
   const verifiers = new Map<string, SyncVerifier>();
   const verifierFor = (kid: string) => {
-    let verifier = verifiers.get(kid);
-    if (verifier) return verifier;
+    // Looked up on every call: a key dropped from the store (expired, or withdrawn
+    // after a compromise) must stop verifying at the next reload, cached verifier or not.
     const key = keys.verificationKeys().get(kid);
     if (!key) return null;
+    let verifier = verifiers.get(kid);
+    if (verifier) return verifier;
     verifier = createVerifier({
       key: key.verifyKey,
       algorithms: [algorithm],
       allowedIss: issuer,
       allowedAud: audience,
       checkTyp: ACCESS_TYP,
-      requiredClaims: ['sub', 'sid', 'jti', 'iat', 'exp', 'type'],
+      // fast-jwt checks iss/aud only when present: a token without them must fail too.
+      requiredClaims: ['iss', 'aud', 'sub', 'sid', 'jti', 'iat', 'exp', 'type'],
       ignoreExpiration: true,
       ignoreNotBefore: true,
       cache: 10_000,

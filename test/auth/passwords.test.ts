@@ -1,0 +1,159 @@
+import { hash as bcryptHash } from '@node-rs/bcrypt';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../../src/db/schema.js';
+import { createTestApp, login, PASSWORD, register, type TestApp, uniqueEmail } from '../helpers/app.js';
+import { eventsOf, expectProblem, median, setActive } from './support.js';
+
+/** Password storage and checks: argon2id, bcrypt upgrade, policy modes, login timing. */
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+const storedHash = async (userId: string) =>
+  (await t.database.db.select({ h: users.passwordHash }).from(users).where(eq(users.id, userId)))[0]?.h ?? '';
+
+describe('storage', () => {
+  it('stores argon2id with the OWASP parameters (m=19 MiB, t=2, p=1), never the password', async () => {
+    const user = await register(t.app);
+    const stored = await storedHash(user.userId);
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(stored).not.toContain(PASSWORD);
+  });
+
+  it.each(['2b', '2a'] as const)(
+    'verifies a legacy $%s$ bcrypt hash (passlib/FastAPI) and upgrades it to argon2id on login',
+    async (version) => {
+      const email = uniqueEmail('legacy');
+      const legacy = await bcryptHash(PASSWORD, { cost: 12, version });
+      expect(legacy.startsWith(`$${version}$12$`)).toBe(true);
+      const [row] = await t.database.db
+        .insert(users)
+        .values({ email, name: 'Legacy', passwordHash: legacy })
+        .returning({ id: users.id });
+      const id = row?.id as string;
+
+      expectProblem(await login(t.app, email, 'Not-The-Password-1'), 401, 'INVALID_CREDENTIALS');
+      expect(await storedHash(id)).toBe(legacy); // a wrong password upgrades nothing
+
+      expect((await login(t.app, email)).statusCode).toBe(200);
+      const upgraded = await storedHash(id);
+      expect(upgraded).toMatch(/^\$argon2id\$/);
+      expect((await login(t.app, email)).statusCode).toBe(200);
+      expect(await storedHash(id)).toBe(upgraded); // already current: not re-hashed again
+    },
+  );
+});
+
+describe('login checks', () => {
+  it('verifies the password exactly as received: no trimming, no case folding, no truncation', async () => {
+    const long = `${'Long-Passphrase-9 '.repeat(6)}end!`; // 112 characters: over bcrypt's 72 bytes
+    const user = await register(t.app, uniqueEmail(), long);
+    for (const variant of [
+      ` ${long}`,
+      `${long} `,
+      long.toUpperCase(),
+      long.toLowerCase(),
+      long.slice(0, 72),
+      `${long}x`,
+    ]) {
+      expectProblem(await login(t.app, user.email, variant), 401, 'INVALID_CREDENTIALS');
+    }
+    expect((await login(t.app, user.email, long)).statusCode).toBe(200);
+  });
+
+  it('a disabled account gets ACCOUNT_DISABLED only after the right password', async () => {
+    const user = await register(t.app);
+    await setActive(t.database.db, user.userId, false);
+    expectProblem(await login(t.app, user.email, 'Wrong-Password-1'), 401, 'INVALID_CREDENTIALS');
+    expectProblem(await login(t.app, user.email), 403, 'ACCOUNT_DISABLED', 'Account is disabled');
+    const failures = await eventsOf(t.database.db, user.userId, 'login_failed');
+    expect(failures.map((e) => e.detail)).toEqual([{ reason: 'wrong_password' }, { reason: 'disabled' }]);
+  });
+
+  it('records login_ok and login_failed with IP and user agent, and no secret', async () => {
+    const user = await register(t.app);
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'user-agent': 'Probe/2.0' },
+      payload: { email: user.email, password: 'Wrong-Password-1' },
+    });
+    await login(t.app, user.email);
+    const events = await eventsOf(t.database.db, user.userId);
+    expect(events.map((e) => e.type)).toEqual(['register', 'login_failed', 'login_ok']);
+    expect(events[1]).toMatchObject({ ip: '127.0.0.1', userAgent: 'Probe/2.0' });
+    expect(JSON.stringify(events)).not.toMatch(/Wrong-Password-1|Sturdy-Lamp-42/);
+  });
+});
+
+describe('policy', () => {
+  const attempt = (app: TestApp['app'], password: string, email = uniqueEmail()) =>
+    app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password } });
+
+  it('classes (default): length, letter, number, special, common, email local part — each its own message', async () => {
+    const messages = async (password: string, email?: string) =>
+      (await attempt(t.app, password, email)).json().errors?.map((e: { message: string }) => e.message) ?? [];
+    expect(await messages('A1!')).toEqual(['Password must be at least 8 characters']);
+    expect(await messages('12345678!')).toEqual(['Password must contain at least 1 letter']);
+    expect(await messages(`Aa1!${'x'.repeat(125)}`)).toEqual(['Password must be at most 128 characters']);
+    expect(await messages('P@ssw0rd')).toEqual(['Password is too common']);
+    expect(await messages('margaret-Lamp-42', 'margaret@example.com')).toEqual([
+      'Password must not contain your email address',
+    ]);
+    expect((await attempt(t.app, 'Ünïcödé-Lämp-42')).statusCode).toBe(201);
+  });
+
+  it('nist: 15–128 characters, no composition rules, the same blocklist', async () => {
+    const nist = await createTestApp({ database: t.database, env: { PASSWORD_POLICY: 'nist' } });
+    try {
+      const short = expectProblem(await attempt(nist.app, 'Short-Lamp-42'), 400, 'VALIDATION_ERROR');
+      expect(short.errors).toEqual([{ path: 'password', message: 'Password must be at least 15 characters' }]);
+      expect((await attempt(nist.app, 'correct horse battery staple')).statusCode).toBe(201);
+      const common = expectProblem(await attempt(nist.app, '1qaz2wsx3edc4rfv'), 400, 'VALIDATION_ERROR');
+      expect(common.errors).toEqual([{ path: 'password', message: 'Password is too common' }]);
+    } finally {
+      await nist.close();
+    }
+  });
+});
+
+describe('timing (OWASP ASVS 5.0 V6.3.8)', () => {
+  it('an unknown email and a wrong password take the same time: medians of 100 interleaved logins each within 20%', async (ctx) => {
+    const known = await register(t.app);
+    const time = async (email: string) => {
+      const started = performance.now();
+      const res = await login(t.app, email, 'Wrong-Password-1');
+      const elapsed = performance.now() - started;
+      expect(res.statusCode).toBe(401);
+      return elapsed;
+    };
+    for (let i = 0; i < 5; i++) {
+      await time(uniqueEmail('ghost')); // warm-up: JIT, query plans, the hasher's pool
+      await time(known.email);
+    }
+
+    const unknown: number[] = [];
+    const wrong: number[] = [];
+    // 100 pairs: the machine is shared, and a median over more samples shrugs off bursts of load.
+    for (let i = 0; i < 100; i++) {
+      // Alternate which goes first, so drift on a shared machine hits both alike.
+      if (i % 2) {
+        unknown.push(await time(uniqueEmail('ghost')));
+        wrong.push(await time(known.email));
+      } else {
+        wrong.push(await time(known.email));
+        unknown.push(await time(uniqueEmail('ghost')));
+      }
+    }
+    const [a, b] = [median(unknown), median(wrong)];
+    ctx.annotate(`login median: unknown email ${a.toFixed(1)} ms, wrong password ${b.toFixed(1)} ms`);
+    expect(
+      Math.max(a, b) / Math.min(a, b),
+      `medians: unknown ${a.toFixed(1)} ms, wrong ${b.toFixed(1)} ms`,
+    ).toBeLessThanOrEqual(1.2);
+  });
+});
