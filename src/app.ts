@@ -7,13 +7,18 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import { accountDataRoutes } from './features/account/account-data.routes.js';
 import { createAuthModule } from './features/auth/auth.module.js';
 import type { PasswordHasher } from './features/auth/passwords.js';
+import { registerChat } from './features/chat/chat.module.js';
+import { registerMcp } from './features/mcp/mcp.routes.js';
+import { tasksRoutes } from './features/tasks/tasks.routes.js';
 import { registerDocs } from './http/docs.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { frameworkErrors, registerErrorHandling } from './http/error-handler.js';
 import { registerHealth } from './http/health.js';
 import { createMetrics, registerMetrics } from './http/metrics.js';
 import { registerRateLimits } from './http/rate-limit.js';
+import { registerStatic } from './http/static.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { loggerOptions } from './lib/logger.js';
 
@@ -29,11 +34,15 @@ export interface AppDeps {
   redisNamespace?: string;
 }
 
-async function connectRedis(url: string) {
+async function connectRedis(url: string, log: FastifyBaseLogger) {
   // Fail fast while Redis is down: limits fall back (skipOnError), requests are not held.
   const options = { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, enableOfflineQueue: false };
   const publisher = new Redis(url, options);
   const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  for (const client of [publisher, subscriber]) {
+    // ioredis reconnects by itself; without a listener an outage would crash the process.
+    client.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+  }
   await Promise.all([publisher.connect(), subscriber.connect()]);
   return { publisher, subscriber };
 }
@@ -51,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
     return503OnClosing: true,
+    frameworkErrors,
     routerOptions: { ignoreTrailingSlash: true },
   };
   const app = Fastify(options) as unknown as FastifyInstance;
@@ -58,7 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
 
-  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, app.log) : undefined;
   const namespace = deps.redisNamespace ?? 'tasktalk';
   const metrics = createMetrics();
   const auth = await createAuthModule({
@@ -68,6 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics,
     redis,
     redisNamespace: namespace,
+    // Another process may share a PostgreSQL database without Redis (workers, the CLI).
+    ...(database.kind === 'postgres' && !redis ? { revocationPollMs: 500 } : {}),
     log: app.log,
     ...(deps.hasher ? { hasher: deps.hasher } : {}),
   });
@@ -94,15 +106,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await registerDocs(app);
   registerMetrics(app, metrics);
-  await registerRateLimits(app, { config, redis: redis?.publisher, namespace, metrics });
+  await registerRateLimits(app, { config, redis: redis?.publisher, namespace, metrics, log: app.log });
 
   // Features, in one visible list.
   registerHealth(app, database);
   await auth.register(app);
+  await app.register(
+    accountDataRoutes({
+      db: database.db,
+      guard: auth.guard,
+      hasher: auth.hasher,
+      revocations: auth.revocations,
+      clock,
+      config,
+    }),
+    { prefix: '/api/auth' },
+  );
+  await app.register(tasksRoutes({ db: database.db, guard: auth.guard, clock }));
+  await registerChat(app, { config, db: database.db, guard: auth.guard, clock, log: app.log });
+  registerMcp(app, { config, db: database.db, guard: auth.guard, clock, log: app.log });
+  await registerStatic(app); // last: the web app's history fallback must not shadow API routes
 
   app.addHook('onClose', async () => {
     await auth.close();
-    if (redis) await Promise.allSettled([redis.publisher.quit(), redis.subscriber.quit()]);
+    // quit() waits for a reply; while Redis is down that would hold shutdown.
+    if (redis) for (const client of [redis.publisher, redis.subscriber]) client.disconnect();
   });
   app.decorate('auth', auth);
   return app;

@@ -88,6 +88,12 @@ const envSchema = z.object({
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: url(['http:', 'https:']).optional(),
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  WEB_CONCURRENCY: z.coerce
+    .number({ error: 'must be a whole number of worker processes' })
+    .int({ error: 'must be a whole number of worker processes' })
+    .min(1, { error: 'must be at least 1' })
+    .max(64, { error: 'must be at most 64' })
+    .default(1),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -133,6 +139,8 @@ export interface Config {
   bodyLimit: number;
   openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
   logLevel: string;
+  /** Worker processes (node:cluster); more than one needs PostgreSQL and Redis. */
+  webConcurrency: number;
   warnings: string[];
 }
 
@@ -148,6 +156,8 @@ function parseTrustProxy(value: string): boolean | number | string {
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'OPENAI_API_KEY', 'OPENAI_BASE_URL']);
+
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   // Empty strings mean "unset", as in most .env tooling.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
@@ -155,6 +165,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
+      // URLs may hold a password and keys are secrets: the message goes to logs (SPEC §3.7).
+      if (SECRET_VARIABLES.has(name)) return `  ${name}: ${issue.message}`;
       return `  ${name}: ${issue.message} (got ${JSON.stringify(cleaned[name] ?? '')})`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -172,6 +184,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }
   } else if (env.JWT_SECRET) {
     warnings.push(`JWT_SECRET is ignored: JWT_ALGORITHM is ${env.JWT_ALGORITHM}, which uses generated key pairs`);
+  }
+
+  // Workers of one machine are separate processes: they can share neither an
+  // embedded database folder nor in-memory revocations and rate-limit counters.
+  if (env.WEB_CONCURRENCY > 1 && !env.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  WEB_CONCURRENCY: more than 1 worker needs DATABASE_URL (the embedded PGlite database belongs to one process)',
+    );
+  }
+  if (env.WEB_CONCURRENCY > 1 && !env.REDIS_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  WEB_CONCURRENCY: more than 1 worker needs REDIS_URL (workers share rate limits and session revocations through Redis)',
+    );
   }
 
   const corsOrigins = env.CORS_ORIGINS.split(',')
@@ -228,6 +253,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bodyLimit: env.BODY_LIMIT,
     openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
     logLevel: env.LOG_LEVEL,
+    webConcurrency: env.WEB_CONCURRENCY,
     warnings,
   };
 }
