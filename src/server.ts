@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { buildApp } from './app.js';
+import { isPrimary, runPrimary } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrate, openDatabase } from './db/client.js';
 
@@ -17,6 +18,11 @@ async function main() {
       process.exit(78); // EX_CONFIG
     }
     throw error;
+  }
+
+  if (config.webConcurrency > 1 && isPrimary()) {
+    runPrimary(config.webConcurrency);
+    return;
   }
 
   const database = await openDatabase({
@@ -38,7 +44,12 @@ async function main() {
     }, 10_000);
     force.unref();
     try {
+      // Node's server.close() drops only the keep-alive connections idle at that
+      // instant; one that finishes its request afterwards would hold shutdown open
+      // for keepAliveTimeout (72 s). Reap them as they go idle (test/fault/sigterm).
+      const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
       await app.close(); // stops accepting, waits for in-flight requests
+      clearInterval(reaper);
       await database.close();
       process.exit(0);
     } catch (error) {

@@ -32,6 +32,21 @@ export function isUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLSTATE 22021, or 22P05 for JSON): valid
+ * JSON from the client, refused by the database. That is the client's input, so a
+ * 400, not a 500. Found by test/security/fuzz.
+ */
+function isUnstorableText(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === '22021' || code === '22P05') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 function fieldErrors(error: FastifyError & { validation: Array<{ instancePath: string; message?: string }> }) {
   const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
   return error.validation.map<FieldError>((issue) => {
@@ -61,6 +76,9 @@ export function toAppError(error: unknown): AppError | null {
     return validationError([{ path: 'body', message: 'Request body is not valid JSON' }]);
   }
   if (isUnavailable(error)) return new AppError('SERVICE_UNAVAILABLE', undefined, { headers: { 'retry-after': '5' } });
+  if (isUnstorableText(error)) {
+    return validationError([{ path: 'request', message: 'Text must not contain NUL (\\u0000) characters' }]);
+  }
   if (fastifyError.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE');
   if (fastifyError.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
   if (fastifyError.statusCode === 400) {
