@@ -9,11 +9,12 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 
-# 2. Build the web app, then drop dev dependencies. tsx stays: it is a runtime
-#    dependency (the server runs its TypeScript sources, as `npm start` does).
+# 2. Build the web app and the compiled server (dist/), then drop dev
+#    dependencies. tsx stays: the admin CLI runs its TypeScript sources.
 FROM deps AS build
 COPY . .
 RUN npm run build \
+ && node scripts/build-server.mjs \
  && node --import tsx scripts/pglite-template.ts \
  && npm prune --omit=dev --ignore-scripts
 
@@ -27,6 +28,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/src ./src
+COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/web/dist ./web/dist
 # The embedded database (only used without DATABASE_URL) lives in a volume the
@@ -39,4 +41,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM drains in-flight requests (src/server.ts); give it the time it needs.
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "src/server.ts"]
+CMD ["node", "--enable-source-maps", "dist/server.js"]

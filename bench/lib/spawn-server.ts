@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Starts `src/server.ts` (exactly what `npm start` runs) as a child process and
- * waits until it answers. Used by the benchmarks and the fault tests.
+ * Starts the compiled server as a child process (what `npm start` runs:
+ * dist/server.js, built from src/) and waits until it answers. Used by the benchmarks and the fault tests.
  */
 export interface ServerProcess {
   base: string;
@@ -55,6 +55,16 @@ function serverPids(pid: number): number[] {
   return [pid, ...workers];
 }
 
+let built = false;
+/** Builds dist/ once per process (scripts/build-server.mjs, well under a second). */
+function compiledServer(): string {
+  if (!built) {
+    execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    built = true;
+  }
+  return 'dist/server.js';
+}
+
 export async function spawnServer(options: {
   port: number;
   env: Record<string, string>;
@@ -63,6 +73,8 @@ export async function spawnServer(options: {
   script?: string;
 }): Promise<ServerProcess> {
   const script = options.script ?? 'src/server.ts';
+  // The product runs compiled, as `npm start` does; bench-only scripts run through tsx.
+  const args = script === 'src/server.ts' ? [compiledServer()] : ['--import', 'tsx', script];
   const base = `http://127.0.0.1:${options.port}`;
   // The child sees only what we give it, plus PATH/HOME: no TEST_* or developer settings.
   const env: Record<string, string> = {
@@ -76,7 +88,7 @@ export async function spawnServer(options: {
     ...options.env,
   };
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,6 @@ import type { Clock } from '../../lib/clock.js';
 import type { Assistant } from './assistant.js';
 import { chatRoutes } from './chat.routes.js';
 import { createChatService } from './chat.service.js';
-import { createLlmAssistant } from './llm-assistant.js';
 import { createOfflineAssistant } from './offline/offline-assistant.js';
 
 export interface ChatDeps {
@@ -19,14 +18,19 @@ export interface ChatDeps {
   assistant?: Assistant;
 }
 
-/** The LLM assistant when an OpenAI-compatible endpoint is configured, the offline one otherwise. */
-export function chooseAssistant(deps: Pick<ChatDeps, 'config' | 'log'>): Assistant {
+/**
+ * The LLM assistant when an OpenAI-compatible endpoint is configured, the offline
+ * one otherwise. The agents SDK (~60 MB resident) is only loaded when used.
+ */
+export async function chooseAssistant(deps: Pick<ChatDeps, 'config' | 'log'>): Promise<Assistant> {
   const { apiKey, baseUrl, model } = deps.config.openai;
-  return apiKey ? createLlmAssistant({ apiKey, baseUrl, model, log: deps.log }) : createOfflineAssistant();
+  if (!apiKey) return createOfflineAssistant();
+  const { createLlmAssistant } = await import('./llm-assistant.js');
+  return createLlmAssistant({ apiKey, baseUrl, model, log: deps.log });
 }
 
-export function registerChat(app: FastifyInstance, deps: ChatDeps) {
-  const assistant = deps.assistant ?? chooseAssistant(deps);
+export async function registerChat(app: FastifyInstance, deps: ChatDeps) {
+  const assistant = deps.assistant ?? (await chooseAssistant(deps));
   const service = createChatService({ db: deps.db, clock: deps.clock, assistant });
   return app.register(chatRoutes({ config: deps.config, guard: deps.guard, service, log: deps.log }));
 }

@@ -1,11 +1,9 @@
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { type AuthGuard, principalOf } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
-import { createTasksMcpServer, hasScope, scopeOfTool } from './mcp.server.js';
 import { protectedResourceMetadata, withResourceMetadata } from './protected-resource.js';
 
 export interface McpDeps {
@@ -15,6 +13,15 @@ export interface McpDeps {
   clock: Clock;
   log: { error(obj: unknown, msg: string): void };
 }
+
+/** The MCP SDK (~27 MB resident) is loaded by the first MCP request, not at start. */
+let sdk: Promise<
+  [typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js'), typeof import('./mcp.server.js')]
+>;
+const loadSdk = () => {
+  sdk ??= Promise.all([import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('./mcp.server.js')]);
+  return sdk;
+};
 
 /** The JSON-RPC tools/call names in a request body (a single message or a batch). */
 function calledTools(body: unknown): string[] {
@@ -65,6 +72,7 @@ export function registerMcp(app: FastifyInstance, deps: McpDeps) {
     async (request, reply) => {
       checkOrigin(request);
       const principal = principalOf(request);
+      const [{ StreamableHTTPServerTransport }, { createTasksMcpServer, hasScope, scopeOfTool }] = await loadSdk();
       for (const name of calledTools(request.body)) {
         const scope = scopeOfTool(name);
         // RFC 6750 §3.1 / MCP authorization "scope challenge": 403 insufficient_scope.
