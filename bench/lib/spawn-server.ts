@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -43,11 +43,11 @@ function childPids(pid: number): number[] {
   }
 }
 
-/** The server and its Node cluster workers (not tsx's esbuild helper, which is a binary). */
+/** The server and its Node cluster workers (not tsx's esbuild helper, a separate binary). */
 function serverPids(pid: number): number[] {
   const workers = childPids(pid).filter((child) => {
     try {
-      return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('.ts');
+      return readlinkSync(`/proc/${child}/exe`) === process.execPath;
     } catch {
       return false;
     }
