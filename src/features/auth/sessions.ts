@@ -1,5 +1,5 @@
-import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { type Db, rowsOf } from '../../db/client.js';
 import { refreshTokens, sessions, users } from '../../db/schema.js';
 import { randomToken, sha256 } from '../../lib/hash.js';
 import type { RequestMeta } from './events.js';
@@ -22,24 +22,28 @@ async function issueRefreshToken(db: Db, sessionId: string, now: number, session
   return { token, expiresAt };
 }
 
+/**
+ * One statement inserts the session and its first refresh token: atomic without
+ * a transaction, and one database round trip instead of four on the login path.
+ */
 export async function createSession(db: Db, userId: string, meta: RequestMeta, now: number, policy: SessionPolicy) {
-  return db.transaction(async (tx) => {
-    const expiresAt = new Date(now + policy.sessionMaxAgeMs);
-    const [session] = await tx
-      .insert(sessions)
-      .values({
-        userId,
-        userAgent: meta.userAgent,
-        ip: meta.ip,
-        createdAt: new Date(now),
-        lastUsedAt: new Date(now),
-        expiresAt,
-      })
-      .returning({ id: sessions.id });
-    if (!session) throw new Error('session insert returned nothing');
-    const refresh = await issueRefreshToken(tx, session.id, now, expiresAt, policy.refreshTtlMs);
-    return { sessionId: session.id, refresh };
-  });
+  const token = randomToken(32);
+  const at = new Date(now).toISOString();
+  const expiresAt = new Date(now + policy.sessionMaxAgeMs);
+  const refreshExpiresAt = new Date(Math.min(now + policy.refreshTtlMs, expiresAt.getTime()));
+  const result = await db.execute(sql`
+    with session as (
+      insert into ${sessions} (user_id, user_agent, ip, created_at, last_used_at, expires_at)
+      values (${userId}, ${meta.userAgent}, ${meta.ip}::inet, ${at}::timestamptz, ${at}::timestamptz,
+              ${expiresAt.toISOString()}::timestamptz)
+      returning id
+    )
+    insert into ${refreshTokens} (session_id, token_hash, created_at, expires_at)
+    select id, ${sha256(token)}, ${at}::timestamptz, ${refreshExpiresAt.toISOString()}::timestamptz from session
+    returning session_id`);
+  const [row] = rowsOf<{ session_id: string }>(result);
+  if (!row) throw new Error('session insert returned nothing');
+  return { sessionId: row.session_id, refresh: { token, expiresAt: refreshExpiresAt } };
 }
 
 export type RotateResult =
