@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { isPrimary, runPrimary } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrate, openDatabase } from './db/client.js';
+import { processesHoldingDir } from './db/data-dir-lock.js';
 
 async function main() {
   const started = performance.now();
@@ -23,6 +24,19 @@ async function main() {
   if (config.webConcurrency > 1 && isPrimary()) {
     runPrimary(config.webConcurrency);
     return;
+  }
+
+  if (!config.databaseUrl) {
+    // Two processes on one embedded database overwrite each other's pages.
+    const holders = processesHoldingDir(config.dataDir);
+    if (holders.length > 0) {
+      const list = holders.map((h) => `pid ${h.pid}: ${h.command}`).join('; ');
+      console.error(
+        `The embedded database in ${config.dataDir} is already open in another process (${list}). ` +
+          'Stop it first, or give this instance its own DATA_DIR (or a DATABASE_URL).',
+      );
+      process.exit(1);
+    }
   }
 
   const database = await openDatabase({
