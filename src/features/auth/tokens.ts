@@ -18,6 +18,8 @@ export interface AccessClaims {
 /** RFC 9068 §2.1: access tokens carry `typ: at+jwt`. */
 const ACCESS_TYP = 'at+jwt';
 const MAX_TOKEN_LENGTH = 4096;
+/** ~10,000 live tokens × ~1 KB: bounded memory whatever the traffic. */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 export interface TokenService {
   signAccess(claims: { sub: string; email: string; sid: string }): { token: string; expiresIn: number };
@@ -67,8 +69,8 @@ export function createTokenService(deps: {
   };
 
   // One verifier per key: synchronous, pinned to one algorithm, issuer and audience
-  // (RFC 8725 §3.1, §3.8, §3.9), with fast-jwt's cache of verified signatures.
-  // Expiry is checked below against our clock, so fast-jwt ignores it.
+  // (RFC 8725 §3.1, §3.8, §3.9). Expiry is checked below against our clock, so
+  // fast-jwt ignores it; verified tokens are remembered in `verified` below.
   const verifiers = new Map<string, SyncVerifier>();
   const verifierFor = (kid: string) => {
     // Looked up on every call: a key dropped from the store (expired, or withdrawn
@@ -87,11 +89,29 @@ export function createTokenService(deps: {
       requiredClaims: ['iss', 'aud', 'sub', 'sid', 'jti', 'iat', 'exp', 'type'],
       ignoreExpiration: true,
       ignoreNotBefore: true,
-      cache: 10_000,
-      cacheTTL: accessTtlMs,
     }) as SyncVerifier;
     verifiers.set(kid, verifier);
     return verifier;
+  };
+
+  /**
+   * Tokens whose signature and claims have been checked, keyed by the whole
+   * token string (a Map lookup, no hashing of our own). A hit still honours
+   * expiry, revocation and the removal of its signing key; the oldest entries
+   * go first when the map is full.
+   */
+  const verified = new Map<string, { claims: AccessClaims; kid: string }>();
+  const remember = (token: string, claims: AccessClaims, kid: string) => {
+    if (verified.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = verified.keys().next();
+      if (!oldest.done) verified.delete(oldest.value);
+    }
+    verified.set(token, { claims, kid });
+  };
+  const checkTime = (claims: AccessClaims) => {
+    if (clock.now() / 1000 >= claims.exp) throw new AppError('TOKEN_EXPIRED');
+    if (revocations.isRevoked(claims.sid)) throw new AppError('TOKEN_REVOKED');
+    return claims;
   };
 
   return {
@@ -113,6 +133,8 @@ export function createTokenService(deps: {
     },
 
     verifyAccess(token) {
+      const seen = verified.get(token);
+      if (seen && keys.verificationKeys().has(seen.kid)) return checkTime(seen.claims);
       if (token.length > MAX_TOKEN_LENGTH) throw invalid();
       const header = decodeHeader(token);
       // RFC 8725 §3.1: only the configured algorithm; `none` and every other alg fail here.
@@ -134,9 +156,10 @@ export function createTokenService(deps: {
       const now = clock.now() / 1000;
       if (typeof claims.nbf === 'number' && claims.nbf > now + 30) throw invalid();
       if (iat > now + 30) throw invalid(); // issued in the future: not ours
-      if (now >= exp) throw new AppError('TOKEN_EXPIRED');
-      if (revocations.isRevoked(sid)) throw new AppError('TOKEN_REVOKED');
-      return { sub, sid, jti, email: typeof email === 'string' ? email : '', iat, exp };
+      const result: AccessClaims = { sub, sid, jti, email: typeof email === 'string' ? email : '', iat, exp };
+      checkTime(result);
+      remember(token, result, header.kid);
+      return result;
     },
   };
 }
