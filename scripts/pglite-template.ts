@@ -1,19 +1,21 @@
 /**
- * Run by `npm install` (prepare): builds an empty, migrated PGlite cluster and
- * saves it as a tarball, so the first `npm start` unpacks it instead of running
- * initdb. Migrations added later still apply at start; the template only saves time.
+ * Run by `npm install` (prepare): builds an empty, migrated PGlite cluster in
+ * node_modules/.cache, which the first `npm start` copies instead of running
+ * initdb. It holds no keys and no rows (every install makes its own signing
+ * keys); migrations added later still apply at start.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { renameSync, rmSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { type Db, migrate, PGLITE_TEMPLATE } from '../src/db/client.js';
 import * as schema from '../src/db/schema.js';
 
-const client = await PGlite.create('memory://');
+// Built beside the final folder and renamed into place: never a half-made template.
+const building = `${PGLITE_TEMPLATE}.building`;
+rmSync(building, { recursive: true, force: true });
+const client = await PGlite.create(building);
 await migrate(drizzle({ client, schema }) as unknown as Db);
-const dump = await client.dumpDataDir('gzip');
 await client.close();
-mkdirSync(dirname(PGLITE_TEMPLATE), { recursive: true });
-writeFileSync(PGLITE_TEMPLATE, Buffer.from(await dump.arrayBuffer()));
+rmSync(PGLITE_TEMPLATE, { recursive: true, force: true });
+renameSync(building, PGLITE_TEMPLATE);
 console.log(`tasktalk: embedded database template written to ${PGLITE_TEMPLATE}`);
