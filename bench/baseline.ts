@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { openDatabase } from '../src/db/client.js';
-import { pageQuery } from '../src/features/tasks/tasks.repository.js';
+import { selectPage } from '../src/features/tasks/tasks.repository.js';
 
 /**
  * The benchmark's yardstick: a bare Fastify server on the same database that
@@ -14,7 +14,13 @@ const app = Fastify({ logger: false });
 
 app.get('/readyz', async () => ({ status: 'ready' }));
 app.get('/tasks', async () => {
-  const rows = await pageQuery(database.db, ownerId, {}, { sort: 'created', order: 'desc', limit: 21, after: null });
+  // The repository call GET /api/tasks makes, so both run the same (prepared) statement.
+  const { rows } = await selectPage(
+    database.db,
+    ownerId,
+    {},
+    { sort: 'created', order: 'desc', limit: 21, after: null },
+  );
   return {
     items: rows.slice(0, 20).map(({ task }) => ({
       id: task.id,

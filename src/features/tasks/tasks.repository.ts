@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { alias, type PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { tasks } from '../../db/schema.js';
@@ -36,7 +36,7 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function filterConditions(table: TaskTable, ownerId: string, filter: ListFilter): SQL[] {
+function filterConditions(table: TaskTable, ownerId: string | Placeholder, filter: ListFilter): SQL[] {
   const conditions: SQL[] = [eq(table.ownerId, ownerId)];
   if (filter.priority) conditions.push(eq(table.priority, filter.priority));
   if (filter.search) {
@@ -55,7 +55,7 @@ export interface TaskCounts {
 }
 
 /** Counts over the filters except status, so the web app can label its tabs. */
-export function countQuery(db: Db, ownerId: string, filter: ListFilter, table: TaskTable = tasks) {
+export function countQuery(db: Db, ownerId: string | Placeholder, filter: ListFilter, table: TaskTable = tasks) {
   return db
     .select({ counts: sql<string>`json_build_array(count(*), count(*) filter (where ${table.completed}))::text` })
     .from(table)
@@ -90,7 +90,7 @@ export async function selectTask(db: Db, ownerId: string, id: string): Promise<T
 export interface PageRequest {
   sort: TaskSort;
   order: SortOrder;
-  limit: number;
+  limit: number | Placeholder;
   after: Cursor | null;
 }
 
@@ -99,7 +99,13 @@ export interface PageRequest {
  * ride along as an uncorrelated subquery, computed once per statement: one round
  * trip per page instead of two.
  */
-export function pageQuery(db: Db, ownerId: string, filter: ListFilter, page: PageRequest, withCounts = true) {
+export function pageQuery(
+  db: Db,
+  ownerId: string | Placeholder,
+  filter: ListFilter,
+  page: PageRequest,
+  withCounts = true,
+) {
   const { expr, type } = SORT_KEYS[page.sort];
   const conditions = filterConditions(tasks, ownerId, filter);
   if (filter.completed !== undefined) conditions.push(eq(tasks.completed, filter.completed));
@@ -124,8 +130,38 @@ export function pageQuery(db: Db, ownerId: string, filter: ListFilter, page: Pag
     .limit(page.limit);
 }
 
+/**
+ * First pages without search or priority filter (what a client asks for most)
+ * run as prepared statements: the same SQL as pageQuery, built once per db and
+ * sort instead of on every request (the query builder was ~13% of a list
+ * request's CPU).
+ */
+type PreparedPage = { execute(values: { owner: string; limit: number }): Promise<PageRow[]> };
+type PageRow = Awaited<ReturnType<typeof pageQuery>>[number];
+const prepared = new WeakMap<Db, Map<string, PreparedPage>>();
+
+function preparedFirstPage(db: Db, filter: ListFilter, page: PageRequest): PreparedPage {
+  let byKey = prepared.get(db);
+  if (!byKey) {
+    byKey = new Map();
+    prepared.set(db, byKey);
+  }
+  const status = filter.completed === undefined ? 'all' : filter.completed ? 'completed' : 'pending';
+  const name = `tasks_first_page_${page.sort}_${page.order}_${status}`;
+  let statement = byKey.get(name);
+  if (!statement) {
+    const request = { ...page, limit: sql.placeholder('limit'), after: null };
+    statement = pageQuery(db, sql.placeholder('owner'), filter, request).prepare(name) as PreparedPage;
+    byKey.set(name, statement);
+  }
+  return statement;
+}
+
 export async function selectPage(db: Db, ownerId: string, filter: ListFilter, page: PageRequest) {
-  const rows = await pageQuery(db, ownerId, filter, page);
+  const simple = !page.after && !filter.search && !filter.priority && typeof page.limit === 'number';
+  const rows = simple
+    ? await preparedFirstPage(db, filter, page).execute({ owner: ownerId, limit: page.limit as number })
+    : await pageQuery(db, ownerId, filter, page);
   // An empty page carries no counts: ask for them on their own.
   const counts = rows[0] ? toCounts(rows[0].counts) : await countTasks(db, ownerId, filter);
   return { rows, counts };
