@@ -4,7 +4,8 @@
  * initdb. It holds no keys and no rows (every install makes its own signing
  * keys); migrations added later still apply at start.
  */
-import { renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { type Db, migrate, PGLITE_TEMPLATE } from '../src/db/client.js';
@@ -13,6 +14,7 @@ import * as schema from '../src/db/schema.js';
 // Built beside the final folder and renamed into place: never a half-made template.
 const building = `${PGLITE_TEMPLATE}.building`;
 rmSync(building, { recursive: true, force: true });
+mkdirSync(dirname(building), { recursive: true });
 const client = await PGlite.create(building);
 await migrate(drizzle({ client, schema }) as unknown as Db);
 await client.close();
