@@ -19,8 +19,5 @@ export function createSemaphore(limit: number) {
         release();
       }
     },
-    get pending() {
-      return waiting.length;
-    },
   };
 }

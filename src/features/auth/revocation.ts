@@ -12,7 +12,6 @@ export interface RevocationList {
   revoke(sids: string[]): Promise<void>;
   /** Adds entries learnt from elsewhere (the database, another instance). */
   add(sids: string[], untilMs?: number): void;
-  size(): number;
   close(): Promise<void>;
 }
 
@@ -86,7 +85,6 @@ export function createRevocationList(deps: {
       }
     },
     add,
-    size: () => until.size,
     async close() {
       clearInterval(timer);
     },
