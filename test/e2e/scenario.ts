@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { shot, watchErrors } from './browser.js';
 import { assertFits, chat, EMAIL_A, EMAIL_B, nav, PASSWORD, register, waitForCount } from './helpers.js';
@@ -226,6 +227,44 @@ export function scenario(browser: Browser, url: string, errors: string[], screen
         await assertFits(g);
         await snap(g, '10-login-375px');
         await phone.close();
+      },
+    },
+    {
+      name: 'a user downloads their data, then deletes the account (password required)',
+      async run() {
+        const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+        watchErrors(ctx, errors);
+        const h = await ctx.newPage();
+        await register(h, url, 'hopper@example.com', 'Grace Hopper');
+        await nav(h, 'Tasks').click();
+        await h.getByLabel('New task').fill('Find the moth');
+        await h.getByRole('button', { name: 'Add task' }).click();
+        await h.getByText('Find the moth', { exact: true }).waitFor();
+        await nav(h, 'Settings').click();
+        const [download] = await Promise.all([
+          h.waitForEvent('download'),
+          h.getByRole('button', { name: 'Download my data' }).click(),
+        ]);
+        const file = await download.path();
+        const exported = JSON.parse(readFileSync(file, 'utf8')) as { tasks: Array<{ title: string }> };
+        assert.deepEqual(
+          exported.tasks.map((t) => t.title),
+          ['Find the moth'],
+        );
+        await h.getByRole('button', { name: 'Delete my account…' }).click();
+        await h.getByRole('textbox', { name: 'Password', exact: true }).fill('Not-The-Password-1');
+        await h.getByRole('button', { name: 'Delete permanently' }).click();
+        await h.getByText('Password is incorrect').waitFor();
+        await h.getByRole('textbox', { name: 'Password', exact: true }).fill(PASSWORD);
+        await h.getByRole('button', { name: 'Delete permanently' }).click();
+        await h.waitForURL((u) => u.pathname === '/register');
+        await h.goto(`${url}/login`);
+        await h.getByLabel('Email').fill('hopper@example.com');
+        await h.getByLabel('Password').fill(PASSWORD);
+        await h.getByRole('button', { name: 'Sign in' }).click();
+        await h.getByText('Invalid email or password').waitFor();
+        await snap(h, '11-login-after-account-deleted');
+        await ctx.close();
       },
     },
   ];

@@ -2,6 +2,7 @@ import { useNavigate } from 'react-router';
 import { Alert } from '../../components/ui/alert.js';
 import { PasswordFeedback } from '../../features/auth/components/password-feedback.js';
 import { useLogoutAll } from '../../features/settings/api/logout-all.js';
+import { DataSection } from '../../features/settings/components/data-section.js';
 import { PasswordForm } from '../../features/settings/components/password-form.js';
 import { ProfileForm } from '../../features/settings/components/profile-form.js';
 import { SessionsList } from '../../features/settings/components/sessions-list.js';
@@ -31,6 +32,15 @@ export function SettingsPage() {
       </div>
       <div className="card">
         <TokensSection />
+      </div>
+      <div className="card">
+        <DataSection
+          email={user.email}
+          onDeleted={() => {
+            signedOut(null);
+            navigate('/register', { replace: true });
+          }}
+        />
       </div>
       <div className="card danger-zone">
         <h2>Log out everywhere</h2>
