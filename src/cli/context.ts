@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/client.js';
+import { hasErrorCode } from '../lib/error-causes.js';
 import { CliError } from './cli.js';
 import { assertDataDirFree } from './data-dir-lock.js';
 
@@ -21,12 +22,7 @@ export function loadCliConfig(): Config {
 }
 
 function hasCode(error: unknown, code: string): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    if ((current as { code?: unknown }).code === code) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  return hasErrorCode(error, (c) => c === code);
 }
 
 /** Opens the server's database for one command and closes it afterwards, whatever happens. */

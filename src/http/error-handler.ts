@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { causes, hasErrorCode } from '../lib/error-causes.js';
 import { AppError, type FieldError, problem, validationError } from './errors.js';
 
 /** Connection-level failures: the database (or Redis) is not there. */
@@ -21,15 +22,9 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 export function isUnavailable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
-    // The embedded database after close (shutdown, fatal error) throws without a code.
-    if (current instanceof Error && current.message === 'PGlite is closed') return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  if (hasErrorCode(error, (code) => UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  // The embedded database after close (shutdown, fatal error) throws without a code.
+  return [...causes(error)].some((e) => e instanceof Error && e.message === 'PGlite is closed');
 }
 
 /**
@@ -38,13 +33,7 @@ export function isUnavailable(error: unknown): boolean {
  * 400, not a 500. Found by test/security/fuzz.
  */
 function isUnstorableText(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (code === '22021' || code === '22P05') return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  return hasErrorCode(error, (code) => code === '22021' || code === '22P05');
 }
 
 function fieldErrors(error: FastifyError & { validation: Array<{ instancePath: string; message?: string }> }) {

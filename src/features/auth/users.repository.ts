@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { users } from '../../db/schema.js';
+import { hasErrorCode } from '../../lib/error-causes.js';
 
 export type User = typeof users.$inferSelect;
 
@@ -10,12 +11,7 @@ export function normalizeEmail(email: string): string {
 }
 
 export function isUniqueViolation(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    if ((current as { code?: unknown }).code === '23505') return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  return hasErrorCode(error, (code) => code === '23505');
 }
 
 export function createUsersRepository(db: Db) {

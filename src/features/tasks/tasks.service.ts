@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { newTaskInput, taskPatchInput } from '../../contracts/tasks.js';
 import type { Db } from '../../db/client.js';
 import { validationError } from '../../http/errors.js';
+import { hasErrorCode } from '../../lib/error-causes.js';
 import { isUuid } from '../../lib/uuid.js';
 import { decodeCursor, encodeCursor, invalidCursor, type SortOrder, type TaskSort } from './cursor.js';
 import {
@@ -116,13 +117,7 @@ export async function addTask(db: Db, ownerId: string, raw: NewTask, now = new D
 
 /** PostgreSQL "data exception" (class 22): a forged cursor key that fits its shape but not its type. */
 function isDataException(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('22')) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  return hasErrorCode(error, (code) => code.startsWith('22'));
 }
 
 export async function listTasks(db: Db, ownerId: string, query: ListQuery = {}): Promise<TaskPage> {
