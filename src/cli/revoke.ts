@@ -1,11 +1,9 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { authEvents } from '../db/schema.js';
+import { type AuthEventType, recordEvent } from '../features/auth/events.js';
+import { revocationChannel, revocationMessage } from '../features/auth/revocation.js';
 import { note } from './cli.js';
-
-/** The servers' revocation channel (src/features/auth/revocation.ts, default namespace). */
-export const REVOCATION_CHANNEL = 'tasktalk:revoked-sessions';
 
 /**
  * Tells running servers to deny the sessions' access tokens now (SPEC §3.2).
@@ -24,7 +22,7 @@ export async function broadcastRevocation(config: Config, sids: string[], now = 
   });
   try {
     await redis.connect();
-    await redis.publish(REVOCATION_CHANNEL, JSON.stringify({ sids, until: now + config.jwt.accessTtlMs }));
+    await redis.publish(revocationChannel(), revocationMessage(sids, now + config.jwt.accessTtlMs));
   } catch (error) {
     note(
       `Warning: the sessions are revoked in the database, but the broadcast to running servers failed ` +
@@ -36,6 +34,12 @@ export async function broadcastRevocation(config: Config, sids: string[], now = 
 }
 
 /** The audit trail also records what administrators did, and that it came from the CLI. */
-export async function recordAdminEvent(db: Db, type: string, userId: string | null, detail: Record<string, unknown>) {
-  await db.insert(authEvents).values({ type, userId, detail: { via: 'cli', ...detail } });
+export async function recordAdminEvent(
+  db: Db,
+  type: AuthEventType,
+  userId: string | null,
+  detail: Record<string, unknown>,
+) {
+  const meta = { ip: null, userAgent: null };
+  await recordEvent(db, { type, userId, meta, at: new Date(), detail: { via: 'cli', ...detail } });
 }

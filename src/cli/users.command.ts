@@ -1,5 +1,5 @@
 import { asc, count, eq, ilike } from 'drizzle-orm';
-import { z } from 'zod';
+import { emailSchema, nameSchema } from '../contracts/auth.js';
 import { conversations, sessions, tasks, users } from '../db/schema.js';
 import { checkPassword } from '../features/auth/password-policy.js';
 import { createPasswordHasher } from '../features/auth/passwords.js';
@@ -21,9 +21,6 @@ import {
 import { type CliContext, withDatabase } from './context.js';
 import { confirmByTyping, promptNewPassword, readStdinLine } from './prompt.js';
 import { broadcastRevocation, recordAdminEvent } from './revoke.js';
-
-const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email());
-const nameSchema = z.string().trim().min(1).max(100);
 
 async function findUser({ database }: CliContext, email: string) {
   const user = await createUsersRepository(database.db).findByEmail(email);

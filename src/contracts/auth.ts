@@ -6,7 +6,7 @@ import { z } from 'zod';
  * server's policy: their messages come back per field.
  */
 
-const email = z
+export const emailSchema = z
   .string({ error: 'Email is required' })
   .trim()
   .toLowerCase()
@@ -26,18 +26,18 @@ export const nameSchema = z
   .max(100, { error: 'Name must be at most 100 characters' });
 
 export const registerRequest = z.strictObject({
-  email,
+  email: emailSchema,
   password,
   name: nameSchema.optional(),
 });
 export type RegisterRequest = z.infer<typeof registerRequest>;
 
-export const loginRequest = z.strictObject({ email, password });
+export const loginRequest = z.strictObject({ email: emailSchema, password });
 export type LoginRequest = z.infer<typeof loginRequest>;
 
 /** OAuth2 password grant form (RFC 6749 §4.3), as FastAPI's OAuth2PasswordRequestForm. */
 export const loginForm = z.object({
-  username: email,
+  username: emailSchema,
   password,
   grant_type: z.literal('password').optional(),
   scope: z.string().optional(),

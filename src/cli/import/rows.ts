@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { emailSchema } from '../../contracts/auth.js';
 import { isRealDate, taskDescription, taskTitle } from '../../contracts/tasks.js';
 import { TASK_PRIORITIES, type TaskPriority } from '../../db/schema.js';
 import { isUuid } from '../../lib/uuid.js';
@@ -8,7 +8,6 @@ import type { SourceTask, SourceUser } from './source.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email());
 // Hash formats the login path verifies (src/features/auth/passwords.ts); bcrypt upgrades on login.
 const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
 const ARGON2 = /^\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;

@@ -10,7 +10,7 @@ import { authRoutes } from './auth.routes.js';
 import { createAuthService } from './auth.service.js';
 import { createKeyStore, KEY_PROPAGATION_MS } from './keys.js';
 import { createPasswordHasher, type PasswordHasher } from './passwords.js';
-import { createRevocationList } from './revocation.js';
+import { createRevocationList, revocationChannel } from './revocation.js';
 import { recentlyRevokedSessions } from './sessions.js';
 import { createTokenService } from './tokens.js';
 
@@ -53,7 +53,7 @@ export async function createAuthModule(deps: AuthModuleDeps) {
     clock,
     ttlMs,
     redis: deps.redis,
-    channel: `${deps.redisNamespace}:revoked-sessions`,
+    channel: revocationChannel(deps.redisNamespace),
     onResync: () => loadRevoked(),
     log: deps.log,
   });

@@ -11,7 +11,13 @@ export type AuthEventType =
   | 'password_changed'
   | 'session_revoked'
   | 'token_created'
-  | 'token_revoked';
+  | 'token_revoked'
+  // Administrators, through the CLI:
+  | 'admin_user_created'
+  | 'admin_user_enabled'
+  | 'admin_user_disabled'
+  | 'admin_sessions_revoked'
+  | 'admin_key_rotated';
 
 export interface RequestMeta {
   ip: string | null;

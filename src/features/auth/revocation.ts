@@ -6,6 +6,12 @@ import type { Clock } from '../../lib/clock.js';
  * database (SPEC §3.2). An entry only has to outlive the access tokens of its
  * session, so it expires with them.
  */
+/** The pub/sub channel of revoked session ids; instances sharing Redis share a namespace. */
+export const revocationChannel = (namespace = 'tasktalk') => `${namespace}:revoked-sessions`;
+
+/** The broadcast message: the session ids and when their last access tokens expire. */
+export const revocationMessage = (sids: string[], untilMs: number) => JSON.stringify({ sids, until: untilMs });
+
 export interface RevocationList {
   isRevoked(sid: string): boolean;
   /** Revokes locally and tells every other instance. */
@@ -24,7 +30,7 @@ export function createRevocationList(deps: {
   log?: { warn(obj: unknown, msg: string): void };
 }): RevocationList {
   const { clock, ttlMs, redis } = deps;
-  const CHANNEL = deps.channel ?? 'tasktalk:revoked-sessions';
+  const CHANNEL = deps.channel ?? revocationChannel();
   const until = new Map<string, number>();
 
   const add = (sids: string[], untilMs = clock.now() + ttlMs) => {
@@ -78,7 +84,7 @@ export function createRevocationList(deps: {
       const untilMs = clock.now() + ttlMs;
       add(sids, untilMs);
       if (redis) {
-        await redis.publisher.publish(CHANNEL, JSON.stringify({ sids, until: untilMs })).catch((err: unknown) => {
+        await redis.publisher.publish(CHANNEL, revocationMessage(sids, untilMs)).catch((err: unknown) => {
           // Other instances catch up from the database when Redis returns.
           deps.log?.warn({ err }, 'revocation broadcast failed');
         });
