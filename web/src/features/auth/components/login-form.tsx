@@ -2,7 +2,7 @@ import { type AuthResponse, type LoginRequest, loginRequest } from '@contracts/a
 import { type FormEvent, useState } from 'react';
 import { Alert } from '../../../components/ui/alert.js';
 import { Field } from '../../../components/ui/field.js';
-import { ApiError, fieldErrorsOf, messageOf } from '../../../lib/api-error.js';
+import { useFormErrors } from '../../../lib/use-form-errors.js';
 
 interface Props {
   onSubmit(body: LoginRequest): Promise<AuthResponse>;
@@ -12,30 +12,18 @@ interface Props {
 export function LoginForm({ onSubmit, onSuccess }: Props) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  // A message stays only until the user edits its field.
-  const edited = (field: string) => setErrors(({ [field]: _drop, ...rest }) => rest);
+  const { errors, formError, busy, edited, submit: send } = useFormErrors();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const parsed = loginRequest.safeParse({ email, password });
     const local: Record<string, string> = {};
     for (const issue of parsed.error?.issues ?? []) local[String(issue.path[0])] ??= issue.message;
-    setErrors(local);
-    setFormError(null);
-    if (!parsed.success) return;
-    setBusy(true);
-    try {
-      onSuccess(await onSubmit({ email, password }));
-    } catch (error) {
-      setErrors(fieldErrorsOf(error));
-      if (!(error instanceof ApiError && error.fieldErrors?.length)) setFormError(messageOf(error));
-      setPassword('');
-    } finally {
-      setBusy(false);
-    }
+    await send(
+      local,
+      async () => onSuccess(await onSubmit({ email, password })),
+      () => setPassword(''),
+    );
   }
 
   return (

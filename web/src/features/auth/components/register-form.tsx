@@ -2,7 +2,7 @@ import { type AuthResponse, type RegisterRequest, registerRequest } from '@contr
 import { type FormEvent, useState } from 'react';
 import { Alert } from '../../../components/ui/alert.js';
 import { Field } from '../../../components/ui/field.js';
-import { ApiError, fieldErrorsOf, messageOf } from '../../../lib/api-error.js';
+import { useFormErrors } from '../../../lib/use-form-errors.js';
 import { passwordProblem } from '../password-rules.js';
 import { PasswordFeedback } from './password-feedback.js';
 
@@ -15,11 +15,7 @@ export function RegisterForm({ onSubmit, onSuccess }: Props) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  // A message stays only until the user edits its field.
-  const edited = (field: string) => setErrors(({ [field]: _drop, ...rest }) => rest);
+  const { errors, formError, busy, edited, submit: send } = useFormErrors();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -28,18 +24,7 @@ export function RegisterForm({ onSubmit, onSuccess }: Props) {
     if (!parsedEmail.success) local.email = parsedEmail.error.issues[0]?.message ?? 'Enter a valid email address';
     const problem = passwordProblem(password, email);
     if (problem) local.password = problem;
-    setErrors(local);
-    setFormError(null);
-    if (Object.keys(local).length > 0) return;
-    setBusy(true);
-    try {
-      onSuccess(await onSubmit({ email, password, ...(name.trim() ? { name } : {}) }));
-    } catch (error) {
-      setErrors(fieldErrorsOf(error));
-      if (!(error instanceof ApiError && error.fieldErrors?.length)) setFormError(messageOf(error));
-    } finally {
-      setBusy(false);
-    }
+    await send(local, async () => onSuccess(await onSubmit({ email, password, ...(name.trim() ? { name } : {}) })));
   }
 
   return (
