@@ -1,8 +1,8 @@
-import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../src/db/schema.js';
 import { createTestApp, login, PASSWORD, register, type TestApp, uniqueEmail } from '../helpers/app.js';
+import { legacyBcrypt } from '../helpers/bcrypt.js';
 import { eventsOf, expectProblem, median, setActive } from './support.js';
 
 /** Password storage and checks: argon2id, bcrypt upgrade, policy modes, login timing. */
@@ -28,7 +28,7 @@ describe('storage', () => {
     'verifies a legacy $%s$ bcrypt hash (passlib/FastAPI) and upgrades it to argon2id on login',
     async (version) => {
       const email = uniqueEmail('legacy');
-      const legacy = await bcryptHash(PASSWORD, { cost: 12, version });
+      const legacy = await legacyBcrypt(PASSWORD, version);
       expect(legacy.startsWith(`$${version}$12$`)).toBe(true);
       const [row] = await t.database.db
         .insert(users)

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { eq, inArray } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tasks, users } from '../../src/db/schema.js';
 import { createTestApp, login, type TestApp } from '../helpers/app.js';
+import { legacyBcrypt } from '../helpers/bcrypt.js';
 import { TEST_DATABASE_URL } from '../helpers/database.js';
 import { runCli } from './run-cli.js';
 
@@ -49,8 +49,8 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('tasktalk import (needs PostgreSQL: T
       const ada = { id: randomUUID(), email: 'Ada@Example.com', password: 'Analytical-Engine-1843' };
       const bob = { id: randomUUID(), email: 'bob@example.com', password: 'Difference-Engine-1822' };
       const [adaHash, bobHash] = await Promise.all([
-        bcryptHash(ada.password, { cost: 12, version: '2b' }),
-        bcryptHash(bob.password, { cost: 12, version: '2b' }),
+        legacyBcrypt(ada.password, '2b'),
+        legacyBcrypt(bob.password, '2b'),
       ]);
       expect(adaHash).toMatch(/^\$2b\$12\$/);
       const source = await sourceDatabase(async (sql) => {
@@ -142,7 +142,7 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('tasktalk import (needs PostgreSQL: T
   it(
     'reads the other column names (password_hash, owner_id, completed) and integer ids; names what is missing',
     async () => {
-      const hash = await bcryptHash('Pascaline-Adder-1642', { cost: 12, version: '2b' });
+      const hash = await legacyBcrypt('Pascaline-Adder-1642', '2b');
       const source = await sourceDatabase(async (sql) => {
         await sql`create table users (id serial primary key, email text, password_hash text, is_active boolean)`;
         await sql`create table tasks (id serial primary key, owner_id int, title text, completed boolean)`;
