@@ -4,10 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { shot, watchErrors } from './browser.js';
 import { assertFits, chat, EMAIL_A, EMAIL_B, nav, PASSWORD, register, waitForCount } from './helpers.js';
 
-export interface Step {
-  name: string;
-  run(): Promise<void>;
-}
+import type { Step } from './suites.js';
 
 /** SPEC §4 end to end, as issue 5 describes it, in one browser against the real server. */
 export function scenario(browser: Browser, url: string, errors: string[], screenshots: string[]): Step[] {

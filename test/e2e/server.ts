@@ -22,15 +22,21 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The real server (`npm start`'s entry) on a free port with a fresh embedded database. */
-export async function startServer(): Promise<RunningServer> {
+let built = false;
+
+/**
+ * The real server (`npm start`'s entry) on a free port with a fresh embedded
+ * database. `env` adds or overrides variables (a fake LLM endpoint, SMTP, …).
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'tasktalk-e2e-'));
   // localhost, not 127.0.0.1: browsers accept Secure cookies on http://localhost only.
   const url = `http://localhost:${port}`;
   let log = '';
   // Exactly what `npm start` runs: build dist/ from src/, then the compiled server.
-  execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
+  if (!built) execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
+  built = true;
   const child: ChildProcess = spawn(process.execPath, ['dist/server.js'], {
     env: {
       ...process.env,
@@ -43,6 +49,7 @@ export async function startServer(): Promise<RunningServer> {
       RATE_LIMIT_ENABLED: 'false',
       LOG_LEVEL: 'warn',
       OPENAI_API_KEY: '', // the offline assistant: deterministic answers
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
