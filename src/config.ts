@@ -88,6 +88,7 @@ const envSchema = z.object({
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: url(['http:', 'https:']).optional(),
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_TIMEOUT: duration('60s').prefault('60s'),
   WEB_CONCURRENCY: z.coerce
     .number({ error: 'must be a whole number of worker processes' })
     .int({ error: 'must be a whole number of worker processes' })
@@ -137,7 +138,13 @@ export interface Config {
   };
   trustProxy: boolean | number | string;
   bodyLimit: number;
-  openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
+  openai: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    model: string;
+    /** Budget of one whole assistant turn (model calls, retries and tools together), ms. */
+    timeoutMs: number;
+  };
   logLevel: string;
   /** Worker processes (node:cluster); more than one needs PostgreSQL and Redis. */
   webConcurrency: number;
@@ -251,7 +258,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     bodyLimit: env.BODY_LIMIT,
-    openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
+    openai: {
+      apiKey: env.OPENAI_API_KEY,
+      baseUrl: env.OPENAI_BASE_URL,
+      model: env.OPENAI_MODEL,
+      timeoutMs: env.OPENAI_TIMEOUT,
+    },
     logLevel: env.LOG_LEVEL,
     webConcurrency: env.WEB_CONCURRENCY,
     warnings,

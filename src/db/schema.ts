@@ -189,6 +189,11 @@ export const messages = pgTable(
     role: text('role').$type<'user' | 'assistant'>().notNull(),
     content: text('content').notNull(),
     toolCalls: jsonb('tool_calls').$type<StoredToolCall[]>(),
+    /**
+     * The LLM assistant's own record of its turn, as Agents SDK input items
+     * (function_call, function_call_result, message), replayed to the model next turn.
+     */
+    llmItems: jsonb('llm_items').$type<unknown[]>(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [

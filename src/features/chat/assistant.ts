@@ -6,6 +6,8 @@ export interface HistoryMessage {
   role: 'user' | 'assistant';
   content: string;
   toolCalls: StoredToolCall[] | null;
+  /** The LLM assistant's stored items of this message (messages.llm_items), if any. */
+  llmItems?: unknown[] | null;
 }
 
 export interface AssistantTurn {
@@ -13,11 +15,23 @@ export interface AssistantTurn {
   history: HistoryMessage[];
   message: string;
   ctx: ToolContext;
+  /** The user's IANA time zone, for "today" in prompts (UTC until profiles have one). */
+  timeZone?: string;
+  /** Aborted when the client goes away (the stop button): the turn ends and keeps what it did. */
+  signal?: AbortSignal;
+  /** Text as it is written, for streaming. The concatenated pieces equal the final response. */
+  onDelta?: (text: string) => void;
+  /** Each tool call once it has run. */
+  onToolCall?: (call: StoredToolCall) => void;
+  /** Progress worth showing while nothing streams (e.g. waiting out a rate limit). */
+  onStatus?: (text: string) => void;
 }
 
 export interface AssistantReply {
   response: string;
   toolCalls: StoredToolCall[];
+  /** The LLM assistant's turn as Agents SDK items, stored for replay (messages.llm_items). */
+  llmItems?: unknown[];
 }
 
 /** The offline assistant and the LLM assistant answer through the same shape. */

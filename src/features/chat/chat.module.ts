@@ -23,10 +23,10 @@ export interface ChatDeps {
  * one otherwise. The agents SDK (~60 MB resident) is only loaded when used.
  */
 export async function chooseAssistant(deps: Pick<ChatDeps, 'config' | 'log'>): Promise<Assistant> {
-  const { apiKey, baseUrl, model } = deps.config.openai;
+  const { apiKey, baseUrl, model, timeoutMs } = deps.config.openai;
   if (!apiKey) return createOfflineAssistant();
-  const { createLlmAssistant } = await import('./llm-assistant.js');
-  return createLlmAssistant({ apiKey, baseUrl, model, log: deps.log });
+  const { createLlmAssistant } = await import('./llm/llm-assistant.js');
+  return createLlmAssistant({ apiKey, baseUrl, model, timeoutMs, log: deps.log });
 }
 
 export async function registerChat(app: FastifyInstance, deps: ChatDeps) {

@@ -45,8 +45,11 @@ export interface ChatRouteDeps {
 }
 
 const STREAM_NOTE =
-  ' With `Accept: text/event-stream` the reply streams as server-sent events: `start` {conversation_id}, ' +
-  '`delta` {text} per sentence, then `done` {conversation_id, response, tool_calls} (or `error` {message}).';
+  ' With `Accept: text/event-stream` the reply streams as server-sent events: `start` {conversation_id}; ' +
+  '`delta` {text} as the model writes (the pieces add up to the response); `tool` {tool_name, arguments, result} ' +
+  'as each tool call completes; `status` {text} while waiting (e.g. out a rate limit); then `done` ' +
+  '{conversation_id, response, tool_calls} (or `error` {message}). Closing the connection stops the turn; ' +
+  'what it wrote and did so far is stored.';
 
 /**
  * SPEC §3.5. Chatting may change tasks, so it needs an access token or a PAT
@@ -62,8 +65,13 @@ export const chatRoutes =
     async function chat(request: FastifyRequest, reply: FastifyReply, body: ChatRequest) {
       const { userId } = principalOf(request);
       const turn = await service.start(userId, body);
+      // The client going away (the stop button, a closed tab) ends the turn; what it did is still stored.
+      const gone = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) gone.abort(new Error('client closed the connection'));
+      });
       if (!wantsEventStream(request)) {
-        const answer = await service.answer(turn);
+        const answer = await service.answer(turn, { signal: gone.signal });
         return {
           conversation_id: answer.conversationId,
           response: answer.response,
@@ -72,9 +80,19 @@ export const chatRoutes =
       }
       const stream = openEventStream(reply);
       stream.send('start', { conversation_id: turn.conversation.id });
+      let streamed = false;
       try {
-        const answer = await service.answer(turn);
-        for (const text of sentenceChunks(answer.response)) stream.send('delta', { text });
+        const answer = await service.answer(turn, {
+          signal: gone.signal,
+          onDelta: (text) => {
+            streamed = true;
+            stream.send('delta', { text });
+          },
+          onToolCall: (call) => stream.send('tool', call),
+          onStatus: (text) => stream.send('status', { text }),
+        });
+        // An assistant that does not stream (the offline one) still arrives in sentence-sized pieces.
+        if (!streamed) for (const text of sentenceChunks(answer.response)) stream.send('delta', { text });
         stream.send('done', {
           conversation_id: answer.conversationId,
           response: answer.response,

@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { StoredToolCall } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
-import type { Assistant, AssistantReply, HistoryMessage } from './assistant.js';
+import type { Assistant, AssistantReply, AssistantTurn, HistoryMessage } from './assistant.js';
 import { type ConversationRow, createConversationsRepository, type MessageRow } from './conversations.repository.js';
 
 /**
@@ -26,7 +26,7 @@ function titleFrom(message: string): string {
 }
 
 export function toHistory(rows: MessageRow[]): HistoryMessage[] {
-  return rows.map((m) => ({ role: m.role, content: m.content, toolCalls: m.toolCalls }));
+  return rows.map((m) => ({ role: m.role, content: m.content, toolCalls: m.toolCalls, llmItems: m.llmItems }));
 }
 
 export function createChatService(deps: { db: Db; clock: Clock; assistant: Assistant }) {
@@ -63,12 +63,22 @@ export function createChatService(deps: { db: Db; clock: Clock; assistant: Assis
       return { conversation, history, message: input.message, userId };
     },
 
-    /** Runs the assistant as the user and stores its reply. */
-    async answer(turn: StartedTurn): Promise<AssistantReply & { conversationId: string }> {
+    /**
+     * Runs the assistant as the user and stores its reply. `live` carries the
+     * streaming hooks and the client's abort signal; a stopped turn is stored too,
+     * with what it had written and done.
+     */
+    async answer(
+      turn: StartedTurn,
+      live: Pick<AssistantTurn, 'signal' | 'onDelta' | 'onToolCall' | 'onStatus'> = {},
+    ): Promise<AssistantReply & { conversationId: string }> {
       const reply = await assistant.reply({
         history: turn.history,
         message: turn.message,
         ctx: { db, userId: turn.userId, now: now() },
+        // SEAM(h10-offline): pass the user's IANA time zone here once profiles have `time_zone`.
+        timeZone: 'UTC',
+        ...live,
       });
       const toolCalls: StoredToolCall[] = reply.toolCalls;
       await conversations.addMessage({
@@ -77,6 +87,7 @@ export function createChatService(deps: { db: Db; clock: Clock; assistant: Assis
         role: 'assistant',
         content: reply.response,
         toolCalls: toolCalls.length > 0 ? toolCalls : null,
+        llmItems: reply.llmItems && reply.llmItems.length > 0 ? reply.llmItems : null,
         now: now(),
       });
       return { ...reply, conversationId: turn.conversation.id };

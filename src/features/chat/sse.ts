@@ -45,7 +45,8 @@ export function openEventStream(reply: FastifyReply): EventStream {
   });
   return {
     send(event, data) {
-      if (!reply.raw.writableEnded) reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      if (!reply.raw.writableEnded && !reply.raw.destroyed)
+        reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     },
     end() {
       if (!reply.raw.writableEnded) reply.raw.end();
