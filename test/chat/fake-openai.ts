@@ -179,21 +179,22 @@ export const toolCall = (name: string, args: Record<string, unknown> | string, i
 
 export const toolCalls = (...calls: PlannedCall[]): Step => respond({ content: null, toolCalls: calls });
 
+const ERRORS: Record<number, { message: (req: RecordedRequest) => string; type: string; code: string | null }> = {
+  429: { message: () => 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' },
+  // Some gateways echo the key they refused: the log must still never show it.
+  401: {
+    message: (req) => `Incorrect API key provided: ${req.authorization?.replace(/^Bearer /, '')}`,
+    type: 'invalid_request_error',
+    code: 'invalid_api_key',
+  },
+};
+
 export const fail =
   (status: number, headers: Record<string, string> = {}): Step =>
-  (_req, res) =>
-    json(
-      res,
-      status,
-      {
-        error: {
-          message: status === 429 ? 'Rate limit reached for requests' : 'upstream exploded',
-          type: status === 429 ? 'requests' : 'server_error',
-          code: status === 429 ? 'rate_limit_exceeded' : null,
-        },
-      },
-      headers,
-    );
+  (req, res) => {
+    const known = ERRORS[status] ?? { message: () => 'upstream exploded', type: 'server_error', code: null };
+    json(res, status, { error: { message: known.message(req), type: known.type, code: known.code } }, headers);
+  };
 
 /** 429 with a Retry-After of `seconds`, as OpenAI sends when a limit is hit. */
 export const rateLimited = (seconds: number): Step => fail(429, { 'retry-after': String(seconds) });
