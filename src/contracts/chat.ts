@@ -54,6 +54,19 @@ export const chatMessageSchema = z
   .meta({ id: 'ChatMessage' });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
+/** PATCH /api/conversations/:id: rename. One line of visible text (no control or bidi/format characters). */
+export const renameConversationRequest = z.strictObject({
+  title: z
+    .string({ error: 'Title is required' })
+    .trim()
+    .min(1, { error: 'Title must not be empty' })
+    .max(100, { error: 'Title must be at most 100 characters' })
+    .refine((value) => !/[\p{Cc}\p{Cf}]/u.test(value), {
+      error: 'Title must not contain control or formatting characters',
+    }),
+});
+export type RenameConversationRequest = z.infer<typeof renameConversationRequest>;
+
 export const conversationListResponse = z.object({ items: z.array(conversationSchema) });
 
 export const conversationDetailResponse = conversationSchema

@@ -9,6 +9,8 @@ import {
   chatResponse,
   conversationDetailResponse,
   conversationListResponse,
+  conversationSchema,
+  renameConversationRequest,
 } from '../../contracts/chat.js';
 import { problemSchema, uuidParam } from '../../contracts/common.js';
 import { type AuthGuard, principalOf } from '../../http/auth-guard.js';
@@ -179,6 +181,27 @@ export const chatRoutes =
         if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found');
         const messages = await service.conversations.messages(userId, conversation.id);
         return { ...conversationView(conversation), messages: messages.map(messageView) };
+      },
+    );
+
+    app.patch(
+      '/api/conversations/:id',
+      {
+        onRequest: guard({ scope: 'tasks:write' }),
+        schema: {
+          tags: ['chat'],
+          summary: 'Rename a conversation',
+          security,
+          params: uuidParam,
+          body: renameConversationRequest,
+          response: { 200: conversationSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const { userId } = principalOf(request);
+        const renamed = await service.conversations.rename(userId, request.params.id, request.body.title);
+        if (!renamed) throw new AppError('NOT_FOUND', 'Conversation not found');
+        return conversationView(renamed);
       },
     );
 

@@ -18,11 +18,15 @@ export interface StartedTurn {
   userId: string;
 }
 
-const TITLE_LENGTH = 80;
+const TITLE_LENGTH = 60;
 
-function titleFrom(message: string): string {
+/** A conversation's first title: the first message on one line, cut at a word boundary. */
+export function titleFrom(message: string): string {
   const line = message.replace(/\s+/g, ' ').trim();
-  return line.length > TITLE_LENGTH ? `${line.slice(0, TITLE_LENGTH - 1)}…` : line;
+  if (line.length <= TITLE_LENGTH) return line;
+  const cut = line.slice(0, TITLE_LENGTH - 1);
+  const space = line[TITLE_LENGTH - 1] === ' ' ? cut.length : cut.lastIndexOf(' ');
+  return `${(space > TITLE_LENGTH / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:!?-]+$/, '')}…`;
 }
 
 export function toHistory(rows: MessageRow[]): HistoryMessage[] {

@@ -44,6 +44,17 @@ export function createConversationsRepository(db: Db) {
         .limit(200);
     },
 
+    /** Renames without touching updated_at: the list stays ordered by activity. */
+    async rename(userId: string, id: string, title: string): Promise<ConversationRow | null> {
+      if (!isUuid(id)) return null;
+      const [row] = await db
+        .update(conversations)
+        .set({ title })
+        .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
+        .returning();
+      return row ?? null;
+    },
+
     async remove(userId: string, id: string): Promise<boolean> {
       if (!isUuid(id)) return false;
       const rows = await db
