@@ -17,6 +17,8 @@ export interface RequestOptions {
   body?: unknown;
   query?: Record<string, string | number | undefined>;
   signal?: AbortSignal;
+  /** The Accept header (default application/json), e.g. text/event-stream for a streamed reply. */
+  accept?: string;
 }
 
 type TokenBody = Pick<AuthResponse, 'access_token' | 'expires_in'>;
@@ -82,7 +84,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
   }
 
   function send(path: string, init: RequestOptions, token: string | null) {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: init.accept ?? 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     const params = new URLSearchParams();
@@ -99,8 +101,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
     });
   }
 
-  /** An authenticated call: on 401, one shared refresh, then exactly one retry. */
-  async function request<T>(path: string, init: RequestOptions = {}): Promise<T> {
+  /** An authenticated call answering with a 2xx Response (a stream to read): on 401, one shared refresh, then exactly one retry. */
+  async function open(path: string, init: RequestOptions = {}): Promise<Response> {
     const sent = accessToken;
     let response = await send(path, init, sent);
     if (response.status === 401) {
@@ -110,6 +112,12 @@ export function createApiClient(options: ApiClientOptions = {}) {
       response = await send(path, init, fresh);
     }
     if (!response.ok) throw await toApiError(response);
+    return response;
+  }
+
+  /** An authenticated JSON call, with the same refresh-and-retry-once rule. */
+  async function request<T>(path: string, init: RequestOptions = {}): Promise<T> {
+    const response = await open(path, init);
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
@@ -133,6 +141,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
 
   return {
     request,
+    open,
     refresh,
     signIn,
     logout,

@@ -1,120 +1,111 @@
-import type { ChatMessage, ChatResponse } from '@contracts/chat';
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import type { ChatResponse, ToolCall } from '@contracts/chat';
+import { useEffect, useRef, useState } from 'react';
 import { Alert } from '../../../components/ui/alert.js';
 import { Loading } from '../../../components/ui/spinner.js';
 import { fieldErrorsOf, messageOf } from '../../../lib/api-error.js';
 import { useConversation } from '../api/get-conversation.js';
 import { useSendMessage } from '../api/send-message.js';
-import { ToolCard } from './tool-card.js';
+import { Composer } from './composer.js';
+import { ExamplePrompts } from './example-prompts.js';
+import { MessageItem } from './message-item.js';
 
 interface Props {
   conversationId: string | null;
   onConversation(id: string): void;
   onReply(reply: ChatResponse): void;
+  onToolCall(call: ToolCall): void;
 }
 
-function Message({ message }: { message: Pick<ChatMessage, 'role' | 'content' | 'tool_calls'> }) {
-  return (
-    <li className={`message ${message.role}`}>
-      <span className="visually-hidden">{message.role === 'user' ? 'You said:' : 'Assistant:'}</span>
-      <div className="bubble">{message.content}</div>
-      {message.tool_calls.length > 0 && (
-        <ul className="tool-cards" aria-label="Actions taken">
-          {message.tool_calls.map((call, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: calls have no id and never reorder
-            <ToolCard key={i} call={call} />
-          ))}
-        </ul>
-      )}
-    </li>
-  );
-}
-
-export function ChatThread({ conversationId, onConversation, onReply }: Props) {
+/**
+ * The conversation: a scrolling log of messages (the only part that scrolls;
+ * focusable so keyboard users can scroll it), the reply streaming in as it is
+ * written, and the composer, which stays put below.
+ */
+export function ChatThread({ conversationId, onConversation, onReply, onToolCall }: Props) {
   const conversation = useConversation(conversationId);
   const [text, setText] = useState('');
-  const [pending, setPending] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const send = useSendMessage((reply) => {
-    onReply(reply);
-    if (reply.conversation_id !== conversationId) onConversation(reply.conversation_id);
-  });
-  const end = useRef<HTMLLIElement>(null);
+  const chat = useSendMessage({ onReply, onToolCall });
+  const log = useRef<HTMLDivElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
   const messages = conversationId ? (conversation.data?.messages ?? []) : [];
+  const live = chat.live;
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever a message arrives or is sent
+  // Follow the conversation to its end as messages and streamed words arrive.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever the content grows
   useEffect(() => {
-    end.current?.scrollIntoView?.({ block: 'end' });
-  }, [messages.length, pending]);
+    const el = log.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [messages.length, live?.text, live?.toolCalls.length, live?.phase]);
 
-  async function submit(event?: FormEvent) {
-    event?.preventDefault();
+  async function send() {
     const message = text.trim();
-    if (!message || send.isPending) return;
+    if (!message || chat.busy) return;
     setError(null);
-    setPending(message);
     setText('');
     try {
-      await send.mutateAsync({ message, ...(conversationId ? { conversation_id: conversationId } : {}) });
-      await conversation.refetch();
+      const result = await chat.send({ message, ...(conversationId ? { conversation_id: conversationId } : {}) });
+      if (result.conversationId && result.conversationId !== conversationId) onConversation(result.conversationId);
     } catch (e) {
       setText(message);
       setError(fieldErrorsOf(e).message ?? messageOf(e));
-    } finally {
-      setPending(null);
     }
   }
 
-  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
-      event.preventDefault();
-      void submit();
-    }
+  function pick(prompt: string) {
+    setText(prompt);
+    input.current?.focus();
   }
+
+  const empty = messages.length === 0 && !live && !(conversationId && conversation.isPending);
+  const liveNote = live
+    ? live.phase === 'stopped'
+      ? 'Stopped.'
+      : (live.status ?? (live.text === '' ? 'Thinking…' : null))
+    : null;
 
   return (
     <section className="thread" aria-label="Conversation">
-      <ol className="messages" role="log" aria-live="polite" aria-label="Messages">
+      {/* WCAG 2.1.1: a scrolling region must be reachable by keyboard (axe: scrollable-region-focusable). */}
+      <div
+        className="messages"
+        role="log"
+        aria-label="Messages"
+        aria-busy={live?.phase === 'streaming'}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls; keyboard users scroll it with focus
+        tabIndex={0}
+        ref={log}
+      >
         {conversationId && conversation.isPending && <Loading label="Loading messages…" />}
-        {messages.length === 0 && !pending && !conversation.isPending && (
-          <li className="empty-chat">
-            <p className="empty-title">Ask me about your tasks</p>
-            <p className="muted">Try “add buy milk”, “what's pending?” or “mark buy milk done”.</p>
-          </li>
+        {empty && <ExamplePrompts onPick={pick} />}
+        {(messages.length > 0 || live) && (
+          <ol className="message-list">
+            {messages.map((m) => (
+              <MessageItem key={m.id} message={m} />
+            ))}
+            {live && <MessageItem message={{ role: 'user', content: live.message, tool_calls: [] }} />}
+            {live && (
+              <MessageItem
+                message={{ role: 'assistant', content: live.text, tool_calls: live.toolCalls }}
+                live={live.phase === 'streaming'}
+                note={liveNote}
+              />
+            )}
+          </ol>
         )}
-        {messages.map((m) => (
-          <Message key={m.id} message={m} />
-        ))}
-        {pending && <Message message={{ role: 'user', content: pending, tool_calls: [] }} />}
-        {pending && (
-          <li className="message assistant typing">
-            <span className="bubble">Thinking…</span>
-          </li>
-        )}
-        <li ref={end} aria-hidden="true" className="end" />
-      </ol>
+      </div>
       {error && <Alert>{error}</Alert>}
-      <form className="composer" onSubmit={submit}>
-        <label htmlFor="chat-input" className="visually-hidden">
-          Message the assistant
-        </label>
-        <textarea
-          id="chat-input"
-          rows={2}
-          maxLength={2000}
-          value={text}
-          placeholder="Ask about your tasks…"
-          aria-describedby="chat-input-hint"
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={onKeyDown}
-        />
-        <span id="chat-input-hint" className="visually-hidden">
-          Enter sends; Shift+Enter starts a new line.
-        </span>
-        <button type="submit" className="primary" disabled={send.isPending || !text.trim()}>
-          Send
-        </button>
-      </form>
+      <Composer
+        text={text}
+        onText={setText}
+        onSend={() => void send()}
+        busy={chat.busy}
+        onStop={() => {
+          chat.stop();
+          input.current?.focus();
+        }}
+        input={input}
+      />
     </section>
   );
 }
