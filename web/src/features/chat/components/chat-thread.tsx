@@ -87,6 +87,7 @@ export function ChatThread({ conversationId, onConversation, onReply, onToolCall
             {live && (
               <MessageItem
                 message={{ role: 'assistant', content: live.text, tool_calls: live.toolCalls }}
+                transient
                 live={live.phase === 'streaming'}
                 note={liveNote}
               />

@@ -4,22 +4,26 @@ import { ToolCard } from './tool-card.js';
 export type MessageView = Pick<ChatMessage, 'role' | 'content' | 'tool_calls'>;
 
 /**
- * One message of the conversation. While a reply streams, `live` marks it busy
- * (screen readers announce it once it is complete) and `note` says what is
- * happening ("Thinking…", "Stopped").
+ * One message of the conversation. The reply being written is `transient` (it
+ * is replaced by the stored message once the turn is saved); while it streams,
+ * `live` marks it busy (screen readers announce it once complete) and `note`
+ * says what is happening ("Thinking…", "Stopped.").
  */
 export function MessageItem({
   message,
+  transient = false,
   live = false,
   note,
 }: {
   message: MessageView;
+  transient?: boolean;
   live?: boolean;
   note?: string | null | undefined;
 }) {
   const who = message.role === 'user' ? 'You said:' : 'Assistant:';
+  const classes = ['message', message.role, transient ? 'typing' : '', live ? 'live' : ''].filter(Boolean);
   return (
-    <li className={`message ${message.role}${live ? ' live' : ''}`} aria-busy={live || undefined}>
+    <li className={classes.join(' ')} aria-busy={live || undefined}>
       <span className="visually-hidden">{who}</span>
       {(message.content !== '' || !note) && <div className="bubble">{message.content}</div>}
       {note && <div className={`bubble note${message.content !== '' ? ' after' : ''}`}>{note}</div>}
