@@ -199,8 +199,12 @@ export function scenario(browser: Browser, url: string, errors: string[], screen
         watchErrors(phone, errors);
         const g = await phone.newPage();
         await register(g, url, EMAIL_B, 'Grace');
+        // On a phone the chat fills the page; its side lists open from the toolbar.
+        await g.getByRole('button', { name: 'Conversations' }).click();
         await g.getByText('No conversations yet.').waitFor();
+        await g.getByRole('button', { name: 'Pending tasks' }).click();
         await g.getByText('Nothing pending.', { exact: false }).waitFor();
+        await g.getByRole('button', { name: 'Pending tasks' }).click();
         const reply = await chat(g, "what's pending?");
         assert.doesNotMatch(reply, /milk|report|mom/i);
         await assertFits(g);
