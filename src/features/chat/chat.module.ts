@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { Assistant } from './assistant.js';
 import { chatRoutes } from './chat.routes.js';
 import { createChatService } from './chat.service.js';
+import { conversationsRoutes } from './conversations.routes.js';
 import { createOfflineAssistant } from './offline/offline-assistant.js';
 
 export interface ChatDeps {
@@ -32,5 +33,6 @@ export async function chooseAssistant(deps: Pick<ChatDeps, 'config' | 'log'>): P
 export async function registerChat(app: FastifyInstance, deps: ChatDeps) {
   const assistant = deps.assistant ?? (await chooseAssistant(deps));
   const service = createChatService({ db: deps.db, clock: deps.clock, assistant });
-  return app.register(chatRoutes({ config: deps.config, guard: deps.guard, service, log: deps.log }));
+  await app.register(chatRoutes({ config: deps.config, guard: deps.guard, service, log: deps.log }));
+  await app.register(conversationsRoutes({ guard: deps.guard, conversations: service.conversations }));
 }

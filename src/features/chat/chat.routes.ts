@@ -2,42 +2,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
-import {
-  type ChatRequest,
-  type ChatResponse,
-  chatRequest,
-  chatResponse,
-  conversationDetailResponse,
-  conversationListResponse,
-  conversationSchema,
-  renameConversationRequest,
-} from '../../contracts/chat.js';
-import { problemSchema, uuidParam } from '../../contracts/common.js';
+import { type ChatRequest, type ChatResponse, chatRequest, chatResponse } from '../../contracts/chat.js';
+import { problemSchema } from '../../contracts/common.js';
 import { type AuthGuard, principalOf } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import { limitConfig } from '../../http/rate-limit.js';
 import type { ChatService } from './chat.service.js';
-import type { ConversationRow, MessageRow } from './conversations.repository.js';
 import { openEventStream, sentenceChunks, wantsEventStream } from './sse.js';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 429: problemSchema };
 const security = [{ bearerAuth: [] }];
-const iso = (d: Date) => d.toISOString();
-
-const conversationView = (c: ConversationRow) => ({
-  id: c.id,
-  title: c.title,
-  created_at: iso(c.createdAt),
-  updated_at: iso(c.updatedAt),
-});
-
-const messageView = (m: MessageRow) => ({
-  id: m.id,
-  role: m.role,
-  content: m.content,
-  tool_calls: m.toolCalls ?? [],
-  created_at: iso(m.createdAt),
-});
 
 export interface ChatRouteDeps {
   config: Config;
@@ -55,8 +29,8 @@ const STREAM_NOTE =
 
 /**
  * SPEC §3.5. Chatting may change tasks, so it needs an access token or a PAT
- * with tasks:write; reading conversations needs tasks:read; deleting one needs
- * tasks:write. Every lookup is by owner: a foreign conversation is a 404.
+ * with tasks:write. A conversation is looked up by owner: a foreign one is a 404.
+ * Conversations themselves are read, renamed and deleted in conversations.routes.ts.
  */
 export const chatRoutes =
   (deps: ChatRouteDeps): FastifyPluginAsyncZod =>
@@ -143,84 +117,6 @@ export const chatRoutes =
         // Another user's id looks exactly like an unknown route (SPEC §3.4).
         if (request.params.user_id !== principalOf(request).userId) throw new AppError('NOT_FOUND');
         return chat(request, reply, request.body);
-      },
-    );
-
-    app.get(
-      '/api/conversations',
-      {
-        onRequest: guard({ scope: 'tasks:read' }),
-        schema: {
-          tags: ['chat'],
-          summary: 'Your conversations, most recent first',
-          security,
-          response: { 200: conversationListResponse, ...errors },
-        },
-      },
-      async (request) => {
-        const rows = await service.conversations.list(principalOf(request).userId);
-        return { items: rows.map(conversationView) };
-      },
-    );
-
-    app.get(
-      '/api/conversations/:id',
-      {
-        onRequest: guard({ scope: 'tasks:read' }),
-        schema: {
-          tags: ['chat'],
-          summary: 'One conversation with its messages',
-          security,
-          params: uuidParam,
-          response: { 200: conversationDetailResponse, ...errors },
-        },
-      },
-      async (request) => {
-        const { userId } = principalOf(request);
-        const conversation = await service.conversations.find(userId, request.params.id);
-        if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found');
-        const messages = await service.conversations.messages(userId, conversation.id);
-        return { ...conversationView(conversation), messages: messages.map(messageView) };
-      },
-    );
-
-    app.patch(
-      '/api/conversations/:id',
-      {
-        onRequest: guard({ scope: 'tasks:write' }),
-        schema: {
-          tags: ['chat'],
-          summary: 'Rename a conversation',
-          security,
-          params: uuidParam,
-          body: renameConversationRequest,
-          response: { 200: conversationSchema, ...errors },
-        },
-      },
-      async (request) => {
-        const { userId } = principalOf(request);
-        const renamed = await service.conversations.rename(userId, request.params.id, request.body.title);
-        if (!renamed) throw new AppError('NOT_FOUND', 'Conversation not found');
-        return conversationView(renamed);
-      },
-    );
-
-    app.delete(
-      '/api/conversations/:id',
-      {
-        onRequest: guard({ scope: 'tasks:write' }),
-        schema: {
-          tags: ['chat'],
-          summary: 'Delete a conversation and its messages',
-          security,
-          params: uuidParam,
-          response: { 204: z.null(), ...errors },
-        },
-      },
-      async (request, reply) => {
-        const removed = await service.conversations.remove(principalOf(request).userId, request.params.id);
-        if (!removed) throw new AppError('NOT_FOUND', 'Conversation not found');
-        return reply.code(204).send(null);
       },
     );
   };
