@@ -157,6 +157,15 @@ describe('LLM assistant, provider quirks', () => {
     expect(stored.at(-1)).toMatchObject({ role: 'assistant', content: body.response, tool_calls: body.tool_calls });
   });
 
+  it('says so when the model calls a tool that does not exist, and changes nothing', async () => {
+    llm.fake.script([toolCall('drop_all_tables', {})], reply('never asked'));
+    const body = (await chat(llm.t.app, user.accessToken, 'clean up')).json();
+    expect(body.response).toBe(
+      'Sorry, the language model gave an answer I could not act on. Nothing was changed. Please try again or rephrase.',
+    );
+    expect(await titles()).toEqual([]);
+  });
+
   it('never lets the model reach another user’s task, whatever id it sends', async () => {
     const other = await register(llm.t.app);
     await seedTasks(llm.t.database.db, other.userId, [{ title: 'Private plan' }], llm.t.clock.now());

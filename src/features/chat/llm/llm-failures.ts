@@ -1,4 +1,4 @@
-import { MaxTurnsExceededError } from '@openai/agents';
+import { MaxTurnsExceededError, ModelBehaviorError } from '@openai/agents';
 import type { StoredToolCall } from '../../../db/schema.js';
 import { causes } from '../../../lib/error-causes.js';
 
@@ -15,7 +15,8 @@ export type FailureKind =
   | 'rate_limited' // 429 that could not be waited out within the deadline
   | 'unreachable' // no connection, or the connection broke
   | 'refused' // 401/403: the endpoint refuses the configured key
-  | 'provider_error' // any other error answer or unusable output
+  | 'provider_error' // any other error answer from the endpoint
+  | 'unusable_answer' // an answer the agent could not act on (e.g. a tool that does not exist)
   | 'empty' // the model answered with nothing, twice
   | 'too_many_steps'; // the model kept calling tools past the step limit
 
@@ -80,6 +81,7 @@ export function classifyError(error: unknown): Failure {
     if ((e as { name?: unknown }).name === 'APIConnectionTimeoutError') return { kind: 'timed_out' };
   }
   if (error instanceof MaxTurnsExceededError) return { kind: 'too_many_steps' };
+  if (error instanceof ModelBehaviorError) return { kind: 'unusable_answer' };
   const status = statusOf(error);
   if (status === 429) {
     const retryAfterMs = retryAfterOf(error);
@@ -145,6 +147,8 @@ export function failureMessage(failure: Failure, calls: StoredToolCall[], timeou
       return `Sorry, the language model sent an empty answer. ${changes} Please try again or rephrase.`;
     case 'too_many_steps':
       return `Sorry, that took more steps than I’m allowed in one reply. ${changes} Please ask again, perhaps in smaller parts.`;
+    case 'unusable_answer':
+      return `Sorry, the language model gave an answer I could not act on. ${changes} Please try again or rephrase.`;
     case 'provider_error':
       return `Sorry, the language model service failed to answer. ${changes} Please try again in a moment.`;
   }
