@@ -141,9 +141,8 @@ describe('LLM assistant, truthful failures', () => {
 
   it('gives up on a stall of 90 s at the deadline (4.5 s against 3 s here) and says so', async () => {
     llm.fake.script([reply('too late', { stallBeforeMs: 4_500 })]);
-    const started = Date.now();
     const body = (await chat(scaled.app, user.accessToken, 'what is on my list?')).json();
-    expect(Date.now() - started).toBeLessThan(4_500); // it did not wait for the provider
+    expect(llm.fake.requests[0]?.finishedAt).toBeUndefined(); // it answered without waiting for the provider
     expect(body.response).toBe(
       'Sorry, the language model did not finish within 3 seconds, so I stopped waiting. Nothing was changed. Please try again.',
     );
