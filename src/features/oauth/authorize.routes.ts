@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
-import { problemSchema } from '../../contracts/common.js';
 import type { Db } from '../../db/client.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
@@ -10,7 +9,7 @@ import { createAuthorizationRequest } from './authorizations.js';
 import type { ClientResolver } from './clients.js';
 import { OAUTH_PATHS } from './metadata.js';
 import { isResource, parseScopes } from './oauth.service.js';
-import { oauthErrorCode, useOAuthErrors } from './oauth-errors.js';
+import { oauthErrorCode, oauthProblemSchema, useOAuthErrors } from './oauth-errors.js';
 import { CODE_CHALLENGE } from './pkce.js';
 import { redirectUriMatches } from './redirect-uris.js';
 
@@ -66,7 +65,7 @@ export const authorizeRoutes =
           tags: ['oauth'],
           summary: 'OAuth 2.1 authorization endpoint (code + PKCE S256); redirects to the consent page',
           querystring: authorizeQuery,
-          response: { 400: problemSchema, 401: problemSchema, 429: problemSchema },
+          response: { 400: oauthProblemSchema, 401: oauthProblemSchema, 429: oauthProblemSchema },
         },
       },
       async (request, reply) => {

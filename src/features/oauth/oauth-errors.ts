@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { problemSchema } from '../../contracts/common.js';
 import { sendProblem, toAppError } from '../../http/error-handler.js';
 import { AppError, type ErrorCode } from '../../http/errors.js';
 
@@ -20,6 +22,11 @@ const OAUTH_ERROR: Partial<Record<ErrorCode, string>> = {
   SERVICE_UNAVAILABLE: 'temporarily_unavailable',
   INTERNAL_ERROR: 'server_error',
 };
+
+/** The error body of OAuth endpoints: problem details plus RFC 6749 §5.2 members. */
+export const oauthProblemSchema = problemSchema
+  .extend({ error: z.string(), error_description: z.string().optional() })
+  .meta({ id: 'OAuthProblem' });
 
 export function oauthErrorCode(error: AppError, otherwise = 'invalid_request'): string {
   return OAUTH_ERROR[error.code] ?? otherwise;

@@ -3,7 +3,6 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
-import { problemSchema } from '../../contracts/common.js';
 import type { Db } from '../../db/client.js';
 import { AppError } from '../../http/errors.js';
 import { limitConfig } from '../../http/rate-limit.js';
@@ -12,7 +11,7 @@ import { requestMeta } from '../auth/cookies.js';
 import { clientMetadataProblem, registerClient } from './clients.js';
 import { OAUTH_PATHS } from './metadata.js';
 import type { OAuthService } from './oauth.service.js';
-import { useOAuthErrors } from './oauth-errors.js';
+import { oauthProblemSchema, useOAuthErrors } from './oauth-errors.js';
 
 const param = z.union([z.string(), z.array(z.string())]).optional();
 const tokenRequest = z.object({
@@ -28,7 +27,13 @@ const tokenRequest = z.object({
 });
 const revokeRequest = z.object({ token: param, token_type_hint: param, client_id: param, client_secret: param });
 
-const errors = { 400: problemSchema, 401: problemSchema, 413: problemSchema, 415: problemSchema, 429: problemSchema };
+const errors = {
+  400: oauthProblemSchema,
+  401: oauthProblemSchema,
+  413: oauthProblemSchema,
+  415: oauthProblemSchema,
+  429: oauthProblemSchema,
+};
 
 /** RFC 6749 §3.2: parameters sent twice are refused; an empty value counts as absent. */
 function reader(body: Record<string, string | string[] | undefined> | null | undefined) {
