@@ -175,6 +175,14 @@ export async function token(app: FastifyInstance, form: Record<string, string>) 
   });
 }
 
+export interface IssuedTokens {
+  access_token: string;
+  refresh_token: string;
+  token_type: string;
+  scope: string;
+  expires_in: number;
+}
+
 /** Register, authorize, approve as the user, exchange: a connected client's first tokens. */
 export async function connectClient(t: OAuthTestApp, accessToken: string, scope = SCOPE) {
   const client = await registerClient(t.app);
@@ -189,7 +197,7 @@ export async function connectClient(t: OAuthTestApp, accessToken: string, scope 
     resource: t.resource,
   });
   expect(res.statusCode, res.body).toBe(200);
-  return { clientId: client.client_id, tokens: res.json() as Record<string, string> & { expires_in: number } };
+  return { clientId: client.client_id, tokens: res.json() as IssuedTokens };
 }
 
 /** A JSON-RPC call to /mcp over the real socket. */

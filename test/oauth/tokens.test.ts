@@ -56,7 +56,8 @@ describe('access tokens for the MCP resource', () => {
     const { tokens } = await connectClient(t, alice.accessToken, 'tasks:read');
     expect(tokens.scope).toBe('tasks:read');
     const listed = await mcp(t, tokens.access_token, 'tools/list');
-    const names = ((await listed.json()).result.tools as Array<{ name: string }>).map((x) => x.name);
+    const body = (await listed.json()) as { result: { tools: Array<{ name: string }> } };
+    const names = body.result.tools.map((x) => x.name);
     expect(names).toEqual(['list_tasks']);
     const write = await mcp(t, tokens.access_token, 'tools/call', { name: 'add_task', arguments: { title: 'no' } });
     expect(write.status).toBe(403);
