@@ -151,9 +151,7 @@ describe('MCP endpoint', () => {
     });
     expect(raw.status).toBe(403);
     // MCP authorization "Scope Challenge Handling": the scopes held plus the one lacking.
-    expect(raw.headers.get('www-authenticate')).toContain(
-      'error="insufficient_scope", scope="tasks:read tasks:write"',
-    );
+    expect(raw.headers.get('www-authenticate')).toContain('error="insufficient_scope", scope="tasks:read tasks:write"');
   });
 
   it('answers 401 with resource metadata when there is no valid token', async () => {
