@@ -118,6 +118,26 @@ export const oauthConsentSuite: Suite = {
         },
       },
       {
+        name: 'the approval is remembered: the next authorization goes straight back to the client',
+        async run() {
+          const again = new URLSearchParams({
+            response_type: 'code',
+            client_id: clientId,
+            redirect_uri: REDIRECT,
+            code_challenge: challenge,
+            code_challenge_method: 'S256',
+            scope: 'tasks:read tasks:write',
+            state: 'second',
+            resource: `${url}/mcp`,
+          });
+          await page.goto(`${url}/oauth/authorize?${again}`);
+          await page.waitForURL(`${REDIRECT}**`);
+          const landed = new URL(page.url());
+          assert.equal(landed.searchParams.get('state'), 'second');
+          assert.ok(landed.searchParams.get('code'));
+        },
+      },
+      {
         name: 'Settings → Connected apps lists it; Disconnect ends its access at once',
         async run() {
           await page.goto(`${url}/settings`);

@@ -77,11 +77,11 @@ export const authorizeRoutes =
         };
 
         // Phase 1: who is asking, and where would the answer go.
-        const clientId = one('client_id');
-        if (!clientId) return show(request, reply, new AppError('VALIDATION_ERROR', 'client_id is required'));
         if (duplicated === 'client_id' || duplicated === 'redirect_uri') {
           return show(request, reply, new AppError('VALIDATION_ERROR', `${duplicated} must appear once`));
         }
+        const clientId = one('client_id');
+        if (!clientId) return show(request, reply, new AppError('VALIDATION_ERROR', 'client_id is required'));
         let client: Awaited<ReturnType<ClientResolver['resolve']>>;
         try {
           client = await clients.resolve(clientId);
