@@ -3,7 +3,8 @@ import type { Db } from '../../db/client.js';
 import { oauthClients } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import { randomToken } from '../../lib/hash.js';
-import { ClientMetadataError, type ClientMetadataFetcher, isMetadataDocumentId } from './client-metadata-document.js';
+import type { ClientMetadataFetcher } from './client-metadata-document.js';
+import { ClientMetadataError, isMetadataDocumentId } from './client-metadata-rules.js';
 import { redirectUriProblem } from './redirect-uris.js';
 
 /**

@@ -12,6 +12,7 @@ import { consentRoutes } from './consent.routes.js';
 import { recentlyRevokedGrants } from './grants.js';
 import { authorizationServerMetadata } from './metadata.js';
 import { createOAuthService } from './oauth.service.js';
+import { createResourceTokens } from './resource-tokens.js';
 import { tokenRoutes } from './token.routes.js';
 
 export interface OAuthModuleDeps {
@@ -30,7 +31,8 @@ export interface OAuthModuleDeps {
  */
 export async function createOAuthModule(deps: OAuthModuleDeps) {
   const { config, db, clock, auth } = deps;
-  const service = createOAuthService({ db, config, clock, keys: auth.keys, revocations: auth.revocations });
+  const resourceTokens = createResourceTokens({ db, config, clock, keys: auth.keys, revocations: auth.revocations });
+  const service = createOAuthService({ db, config, clock, revocations: auth.revocations, resourceTokens });
   // Revoked grants join revoked sessions on the deny-list: at start, on every poll and resync.
   await auth.addRevocationSource((since) => recentlyRevokedGrants(db, since));
   const metadata = createClientMetadataFetcher(
@@ -41,6 +43,8 @@ export async function createOAuthModule(deps: OAuthModuleDeps) {
 
   return {
     service,
+    /** Verifies OAuth access tokens on /mcp. */
+    resourceTokens,
     async register(app: FastifyInstance) {
       const document = authorizationServerMetadata(config);
       app.get(

@@ -2,14 +2,11 @@ import { eq } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { users } from '../../db/schema.js';
-import type { Principal } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { type RequestMeta, recordEvent } from '../auth/events.js';
-import type { KeyStore } from '../auth/keys.js';
 import { SCOPES, type Scope } from '../auth/personal-tokens.js';
 import type { RevocationList } from '../auth/revocation.js';
-import { createTokenService } from '../auth/tokens.js';
 import { consumeCode, recordGrantOfCode } from './authorizations.js';
 import { markClientUsed } from './clients.js';
 import {
@@ -18,9 +15,9 @@ import {
   type GrantPolicy,
   revokeGrants,
   rotateGrantRefreshToken,
-  touchGrant,
 } from './grants.js';
 import { CODE_VERIFIER, verifyS256 } from './pkce.js';
+import type { ResourceTokens } from './resource-tokens.js';
 
 export interface TokenResponse {
   access_token: string;
@@ -31,19 +28,6 @@ export interface TokenResponse {
 }
 
 const grantError = (detail: string) => new AppError('INVALID_GRANT', detail);
-
-/** The JWT payload's `aud`, read without verifying: only to pick the verifier that then checks everything. */
-function unverifiedAudience(token: string): unknown {
-  const first = token.indexOf('.');
-  const second = token.indexOf('.', first + 1);
-  if (first <= 0 || second <= first || token.length > 4096) return undefined;
-  try {
-    return (JSON.parse(Buffer.from(token.slice(first + 1, second), 'base64url').toString('utf8')) as { aud?: unknown })
-      .aud;
-  } catch {
-    return undefined;
-  }
-}
 
 /** RFC 8707 §2 with MCP's "SHOULD accept uppercase scheme and host": compared as parsed URLs. */
 export function isResource(value: string, resource: string): boolean {
@@ -63,21 +47,16 @@ export function parseScopes(scope: string | undefined): Scope[] | null {
   return SCOPES.filter((s) => asked.includes(s));
 }
 
-/**
- * Token issuance and revocation of the MCP authorization server: code exchange,
- * refresh, RFC 7009 revocation, and verification of its access tokens on /mcp.
- */
+/** Token issuance and revocation of the MCP authorization server: code exchange, refresh, RFC 7009. */
 export function createOAuthService(deps: {
   db: Db;
   config: Config;
   clock: Clock;
-  keys: KeyStore;
   revocations: RevocationList;
+  resourceTokens: ResourceTokens;
 }) {
   const { db, config, clock, revocations } = deps;
-  const resource = config.oauth.resource;
-  // Same keys and issuer as first-party tokens, another audience (RFC 8707 §2, RFC 9068 §3).
-  const tokens = createTokenService({ ...deps, audience: resource });
+  const { resource, tokens } = deps.resourceTokens;
   const policy: GrantPolicy = {
     refreshTtlMs: config.refreshTtlMs,
     grantMaxAgeMs: config.sessionMaxAgeMs,
@@ -110,8 +89,6 @@ export function createOAuthService(deps: {
       scope,
     } satisfies TokenResponse;
   }
-
-  const lastTouched = new Map<string, number>();
 
   return {
     resource,
@@ -215,7 +192,7 @@ export function createOAuthService(deps: {
       if (byRefresh) {
         grantId = byRefresh.grantId;
         owner = byRefresh.clientId;
-      } else if (unverifiedAudience(input.token) === resource) {
+      } else if (deps.resourceTokens.claimsResource(input.token)) {
         try {
           const claims = tokens.verifyAccess(input.token);
           grantId = claims.sid;
@@ -232,28 +209,6 @@ export function createOAuthService(deps: {
     },
 
     revoke,
-
-    /**
-     * The principal of an OAuth access token for the MCP resource, or null when
-     * the token is not one (another audience: the caller's guard decides). Throws
-     * INVALID_TOKEN / TOKEN_EXPIRED / TOKEN_REVOKED like the first-party verifier;
-     * no database read except a last-use note at most once a minute per grant.
-     */
-    async authenticate(token: string): Promise<Principal | null> {
-      if (unverifiedAudience(token) !== resource) return null;
-      const claims = tokens.verifyAccess(token);
-      const scopes = (claims.scope ?? '')
-        .split(' ')
-        .filter((s): s is Scope => (SCOPES as readonly string[]).includes(s));
-      if (!claims.client_id || scopes.length === 0) throw new AppError('INVALID_TOKEN');
-      const at = now();
-      if (at - (lastTouched.get(claims.sid) ?? 0) > 60_000) {
-        if (lastTouched.size > 10_000) lastTouched.clear();
-        lastTouched.set(claims.sid, at);
-        await touchGrant(db, claims.sid, at);
-      }
-      return { kind: 'oauth', userId: claims.sub, email: '', sessionId: claims.sid, scopes: new Set(scopes) };
-    },
   };
 }
 
