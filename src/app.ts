@@ -12,6 +12,7 @@ import { createAuthModule } from './features/auth/auth.module.js';
 import type { PasswordHasher } from './features/auth/passwords.js';
 import { registerChat } from './features/chat/chat.module.js';
 import { registerMcp } from './features/mcp/mcp.routes.js';
+import { createOAuthModule, type OAuthModuleDeps } from './features/oauth/oauth.module.js';
 import { tasksRoutes } from './features/tasks/tasks.routes.js';
 import { registerDocs } from './http/docs.js';
 import { frameworkErrors, registerErrorHandling } from './http/error-handler.js';
@@ -32,6 +33,8 @@ export interface AppDeps {
   hasher?: PasswordHasher;
   /** Prefix of Redis keys and channels; tests give each app group its own. */
   redisNamespace?: string;
+  /** Tests only: how the OAuth server reaches client metadata documents (a test CA, test names). */
+  oauthClientMetadata?: OAuthModuleDeps['clientMetadata'];
 }
 
 async function connectRedis(url: string, log: FastifyBaseLogger) {
@@ -84,6 +87,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.hasher ? { hasher: deps.hasher } : {}),
   });
   app.decorateRequest('principal', null);
+  const oauth = await createOAuthModule({
+    config,
+    db: database.db,
+    clock,
+    auth,
+    ...(deps.oauthClientMetadata ? { clientMetadata: deps.oauthClientMetadata } : {}),
+  });
 
   const https = config.publicUrl.startsWith('https:');
   await app.register(helmet, {
@@ -124,7 +134,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   await app.register(tasksRoutes({ db: database.db, guard: auth.guard, clock }));
   await registerChat(app, { config, db: database.db, guard: auth.guard, clock, log: app.log });
-  registerMcp(app, { config, db: database.db, guard: auth.guard, clock, log: app.log });
+  await oauth.register(app);
+  registerMcp(app, { config, db: database.db, guard: auth.guard, oauth: oauth.resourceTokens, clock, log: app.log });
   await registerStatic(app); // last: the web app's history fallback must not shadow API routes
 
   app.addHook('onClose', async () => {

@@ -78,6 +78,8 @@ const envSchema = z.object({
   RATE_LIMIT_REFRESH: rateRule.prefault('30/1m'),
   RATE_LIMIT_CHAT: rateRule.prefault('60/1m'),
   RATE_LIMIT_DEFAULT: rateRule.prefault('100/1m'),
+  RATE_LIMIT_OAUTH_REGISTER: rateRule.prefault('10/1h'),
+  OAUTH_ALLOW_PRIVATE_CLIENT_METADATA: bool.prefault('false'),
   TRUST_PROXY: z.string().default('off'),
   CORS_ORIGINS: z.string().default(''),
   BODY_LIMIT: z.coerce
@@ -135,6 +137,14 @@ export interface Config {
     refresh: RateLimitRule;
     chat: RateLimitRule;
     default: RateLimitRule;
+    /** RFC 7591 client registrations per IP. */
+    oauthRegister: RateLimitRule;
+  };
+  oauth: {
+    /** The MCP resource identifier (RFC 8707, RFC 9728): PUBLIC_URL/mcp. */
+    resource: string;
+    /** Fetch Client ID Metadata Documents from private/loopback addresses too (tests, closed networks). */
+    allowPrivateClientMetadata: boolean;
   };
   trustProxy: boolean | number | string;
   bodyLimit: number;
@@ -219,6 +229,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }
   }
 
+  if (env.OAUTH_ALLOW_PRIVATE_CLIENT_METADATA) {
+    warnings.push(
+      'OAUTH_ALLOW_PRIVATE_CLIENT_METADATA=true: client metadata documents may be fetched from private and loopback addresses (meant for tests and closed networks).',
+    );
+  }
+
   const secureCookies = parsedPublic.protocol === 'https:' || LOCAL_HOSTS.has(parsedPublic.hostname);
   if (!secureCookies) {
     warnings.push(
@@ -255,6 +271,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       refresh: env.RATE_LIMIT_REFRESH,
       chat: env.RATE_LIMIT_CHAT,
       default: env.RATE_LIMIT_DEFAULT,
+      oauthRegister: env.RATE_LIMIT_OAUTH_REGISTER,
+    },
+    oauth: {
+      resource: `${publicUrl}/mcp`,
+      allowPrivateClientMetadata: env.OAUTH_ALLOW_PRIVATE_CLIENT_METADATA,
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     bodyLimit: env.BODY_LIMIT,

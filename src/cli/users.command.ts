@@ -5,6 +5,7 @@ import { checkPassword } from '../features/auth/password-policy.js';
 import { createPasswordHasher } from '../features/auth/passwords.js';
 import { revokeUserSessions } from '../features/auth/sessions.js';
 import { createUsersRepository, normalizeEmail } from '../features/auth/users.repository.js';
+import { revokeOAuthGrantsForUser } from '../features/oauth/grants.js';
 import {
   CliError,
   type Command,
@@ -161,7 +162,7 @@ function setActive(active: boolean): Command {
         out(
           active
             ? 'Usage: tasktalk users enable EMAIL\n\nLets the user sign in again.'
-            : 'Usage: tasktalk users disable EMAIL\n\nThe user can no longer sign in or refresh (ACCOUNT_DISABLED), every session is\nrevoked, and with REDIS_URL running servers deny its access tokens at once.',
+            : 'Usage: tasktalk users disable EMAIL\n\nThe user can no longer sign in or refresh (ACCOUNT_DISABLED), every session and\nconnected app is revoked, and with REDIS_URL running servers deny its access tokens at once.',
         );
         return 0;
       }
@@ -175,8 +176,11 @@ function setActive(active: boolean): Command {
           out(user.isActive ? `${user.email} was already active` : `Enabled ${user.email}`);
           return 0;
         }
-        const sids = await revokeUserSessions(db, user.id, Date.now(), 'disabled_by_admin');
-        await broadcastRevocation(ctx.config, sids);
+        const now = Date.now();
+        const sids = await revokeUserSessions(db, user.id, now, 'disabled_by_admin');
+        // Connected MCP apps too: their access tokens must stop now, like the sessions'.
+        const grants = await revokeOAuthGrantsForUser(db, user.id, now, 'disabled_by_admin');
+        await broadcastRevocation(ctx.config, [...sids, ...grants]);
         out(
           `${user.isActive ? 'Disabled' : 'Already disabled:'} ${user.email}; ${plural(sids.length, 'session')} signed out`,
         );
@@ -199,7 +203,7 @@ const remove: Command = {
       out(`Usage: tasktalk users delete EMAIL [--yes]
 
 Deletes the user with their tasks, conversations, sessions, personal access
-tokens and audit events. Asks you to type the email unless --yes is given.`);
+tokens, connected apps (OAuth grants) and audit events. Asks you to type the email unless --yes is given.`);
       return 0;
     }
     const [email] = positionals(rest, ['EMAIL']) as [string];
@@ -220,9 +224,10 @@ tokens and audit events. Asks you to type the email unless --yes is given.`);
       const now = Date.now();
       const sids = await db.transaction(async (tx) => {
         const revoked = await revokeUserSessions(tx, user.id, now, 'user_deleted');
+        const grants = await revokeOAuthGrantsForUser(tx, user.id, now, 'user_deleted');
         // Every table referencing users cascades (src/db/schema.ts).
         await tx.delete(users).where(eq(users.id, user.id));
-        return revoked;
+        return [...revoked, ...grants];
       });
       await broadcastRevocation(ctx.config, sids, now);
       out(`Deleted ${user.email} with ${what}`);

@@ -8,6 +8,7 @@ import {
   inet,
   jsonb,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -200,4 +201,132 @@ export const messages = pgTable(
     check('messages_role_check', sql`${t.role} in ('user', 'assistant')`),
     index('messages_conversation_idx').on(t.conversationId, t.createdAt),
   ],
+);
+
+/**
+ * OAuth clients of the MCP authorization server (SPEC §3.10): registered with
+ * RFC 7591, or known by a Client ID Metadata Document (then `client_id` is its
+ * https URL and the row keeps what the document said, for the consent and
+ * "Connected apps" pages). Public clients only: no secrets.
+ */
+export const oauthClients = pgTable(
+  'oauth_clients',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clientId: text('client_id').notNull(),
+    kind: text('kind').$type<'registered' | 'metadata_document'>().notNull(),
+    name: text('name'),
+    clientUri: text('client_uri'),
+    redirectUris: text('redirect_uris').array().notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    /** First authorization; a registration still unused after a day is deleted. */
+    firstUsedAt: ts('first_used_at'),
+  },
+  (t) => [
+    uniqueIndex('oauth_clients_client_id_key').on(t.clientId),
+    check('oauth_clients_kind_check', sql`${t.kind} in ('registered', 'metadata_document')`),
+    index('oauth_clients_unused_idx').on(t.createdAt).where(sql`${t.firstUsedAt} is null`),
+  ],
+);
+
+/**
+ * One authorization request, from /oauth/authorize through consent to the code
+ * exchange. The code is stored only as its SHA-256; `grant_id` records what the
+ * code minted, so a second use can revoke it (OAuth 2.1 §4.1.3).
+ */
+export const oauthAuthorizations = pgTable(
+  'oauth_authorizations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clientPk: uuid('client_pk')
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: 'cascade' }),
+    redirectUri: text('redirect_uri').notNull(),
+    /** Whether the request named its redirect_uri (then the token request must repeat it). */
+    redirectUriGiven: boolean('redirect_uri_given').notNull(),
+    scopes: text('scopes').array().notNull(),
+    state: text('state'),
+    codeChallenge: text('code_challenge').notNull(),
+    resource: text('resource').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    /** The consent step must happen before this. */
+    expiresAt: ts('expires_at').notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    decidedAt: ts('decided_at'),
+    codeHash: text('code_hash'),
+    codeExpiresAt: ts('code_expires_at'),
+    consumedAt: ts('consumed_at'),
+    grantId: uuid('grant_id'),
+  },
+  (t) => [
+    uniqueIndex('oauth_authorizations_code_key').on(t.codeHash),
+    index('oauth_authorizations_expiry_idx').on(t.expiresAt),
+  ],
+);
+
+/**
+ * A grant is what one code exchange created: the `sid` of its access tokens (so
+ * the revocation deny-list covers it) and the owner of one refresh-token chain.
+ */
+export const oauthGrants = pgTable(
+  'oauth_grants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    clientPk: uuid('client_pk')
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: 'cascade' }),
+    scopes: text('scopes').array().notNull(),
+    resource: text('resource').notNull(),
+    /** Key of the HMAC that derives each refresh token's successor (never leaves the server). */
+    refreshSecret: text('refresh_secret').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastUsedAt: ts('last_used_at').notNull().defaultNow(),
+    /** Absolute lifetime (SESSION_MAX_AGE): rotation never extends it. */
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+    revokedReason: text('revoked_reason'),
+  },
+  (t) => [
+    index('oauth_grants_user_idx').on(t.userId, t.clientPk),
+    index('oauth_grants_revoked_idx').on(t.revokedAt).where(sql`${t.revokedAt} is not null`),
+  ],
+);
+
+export const oauthRefreshTokens = pgTable(
+  'oauth_refresh_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    grantId: uuid('grant_id')
+      .notNull()
+      .references(() => oauthGrants.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the opaque token, hex. */
+    tokenHash: text('token_hash').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    rotatedAt: ts('rotated_at'),
+  },
+  (t) => [
+    uniqueIndex('oauth_refresh_tokens_hash_key').on(t.tokenHash),
+    index('oauth_refresh_tokens_grant_idx').on(t.grantId),
+  ],
+);
+
+/** A remembered approval: this user let this client have exactly these scopes. */
+export const oauthConsents = pgTable(
+  'oauth_consents',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    clientPk: uuid('client_pk')
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: 'cascade' }),
+    /** The sorted scopes, space-separated. */
+    scope: text('scope').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.clientPk, t.scope] })],
 );

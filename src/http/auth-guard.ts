@@ -5,9 +5,9 @@ import type { TokenService } from '../features/auth/tokens.js';
 import type { Clock } from '../lib/clock.js';
 import { AppError } from './errors.js';
 
-/** Who is calling: a user through an access token, or through a personal access token. */
+/** Who is calling: a user through an access token, a personal access token, or an OAuth access token for /mcp. */
 export interface Principal {
-  kind: 'access' | 'pat';
+  kind: 'access' | 'pat' | 'oauth';
   userId: string;
   email: string;
   /** The session of an access token; null for personal access tokens. */

@@ -80,12 +80,13 @@ export function toAppError(error: unknown): AppError | null {
 // (with error="invalid_token" when a token was sent) takes precedence.
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="tasktalk"' };
 
-export function sendProblem(reply: FastifyReply, error: AppError) {
+/** `extra` adds members a protocol needs beside the problem details (OAuth's `error`, RFC 6749 §5.2). */
+export function sendProblem(reply: FastifyReply, error: AppError, extra?: Record<string, unknown>) {
   return reply
     .code(error.status)
     .headers(error.status === 401 ? { ...CHALLENGE, ...error.headers } : error.headers)
     .type('application/problem+json')
-    .send(problem(error, reply.request.url.split('?')[0]));
+    .send({ ...problem(error, reply.request.url.split('?')[0]), ...extra });
 }
 
 /**

@@ -21,6 +21,22 @@ export const ERRORS = {
     title: 'Unsupported Media Type',
     detail: 'Content type must be application/json',
   },
+  // OAuth 2.1 protocol errors (RFC 6749 §5.2, RFC 7591 §3.2.2, RFC 8707 §2): `error` names them on the wire.
+  INVALID_CLIENT: { status: 401, title: 'Unauthorized', detail: 'Unknown or invalid client' },
+  INVALID_GRANT: {
+    status: 400,
+    title: 'Bad Request',
+    detail: 'The authorization grant is invalid, expired or revoked',
+  },
+  INVALID_SCOPE: { status: 400, title: 'Bad Request', detail: 'The requested scope is not supported' },
+  INVALID_TARGET: { status: 400, title: 'Bad Request', detail: 'The resource is not this server’s MCP endpoint' },
+  UNSUPPORTED_GRANT_TYPE: { status: 400, title: 'Bad Request', detail: 'The grant type is not supported' },
+  INVALID_CLIENT_METADATA: { status: 400, title: 'Bad Request', detail: 'The client metadata is invalid' },
+  INVALID_REDIRECT_URI: {
+    status: 400,
+    title: 'Bad Request',
+    detail: 'The redirect URI is not registered for this client',
+  },
   RATE_LIMITED: { status: 429, title: 'Too Many Requests', detail: 'Too many requests' },
   INTERNAL_ERROR: { status: 500, title: 'Internal Server Error', detail: 'An unexpected error occurred' },
   SERVICE_UNAVAILABLE: {

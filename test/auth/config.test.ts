@@ -41,7 +41,13 @@ describe('defaults', () => {
       refresh: { max: 30, windowMs: 60_000 },
       chat: { max: 60, windowMs: 60_000 },
       default: { max: 100, windowMs: 60_000 },
+      oauthRegister: { max: 10, windowMs: 3_600_000 },
     });
+    // SPEC §3.10: the MCP resource is PUBLIC_URL/mcp; private client metadata hosts are off.
+    expect(config.oauth).toEqual({ resource: 'http://localhost:3000/mcp', allowPrivateClientMetadata: false });
+    expect(loadConfig({ OAUTH_ALLOW_PRIVATE_CLIENT_METADATA: 'true' }).warnings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/OAUTH_ALLOW_PRIVATE_CLIENT_METADATA=true/)]),
+    );
   });
 
   it('PUBLIC_URL follows PORT; empty values count as unset', () => {

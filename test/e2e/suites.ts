@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { chatLlmSuite } from './chat-llm.suite.js';
+import { oauthConsentSuite } from './oauth-consent.suite.js';
 import { scenario } from './scenario.js';
 
 export interface Step {
@@ -35,4 +36,5 @@ export const SUITES: Suite[] = [
     steps: ({ browser, url, errors, screenshots }) => scenario(browser, url, errors, screenshots),
   },
   chatLlmSuite(),
+  oauthConsentSuite,
 ];

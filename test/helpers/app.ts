@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { type AppDeps, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createPasswordHasher, type PasswordHasher } from '../../src/features/auth/passwords.js';
 import { createFakeClock, type FakeClock } from './clock.js';
@@ -29,6 +29,8 @@ export interface TestAppOptions {
   clock?: FakeClock;
   /** Use Redis from TEST_REDIS_URL with this key prefix (instances that share it see each other). */
   redisNamespace?: string;
+  /** How the OAuth server reaches client metadata documents (a test CA, test names). */
+  oauthClientMetadata?: AppDeps['oauthClientMetadata'];
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -47,6 +49,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     clock,
     hasher: await testHasher(),
     redisNamespace: options.redisNamespace ?? `tt-test-${randomBytes(4).toString('hex')}`,
+    ...(options.oauthClientMetadata ? { oauthClientMetadata: options.oauthClientMetadata } : {}),
   });
   await app.ready();
   return {

@@ -150,11 +150,13 @@ describe('MCP endpoint', () => {
       }),
     });
     expect(raw.status).toBe(403);
-    expect(raw.headers.get('www-authenticate')).toContain('error="insufficient_scope", scope="tasks:write"');
+    // MCP authorization "Scope Challenge Handling": the scopes held plus the one lacking.
+    expect(raw.headers.get('www-authenticate')).toContain('error="insufficient_scope", scope="tasks:read tasks:write"');
   });
 
   it('answers 401 with resource metadata when there is no valid token', async () => {
-    const metadata = 'resource_metadata="http://localhost:3000/.well-known/oauth-protected-resource"';
+    const metadata =
+      'resource_metadata="http://localhost:3000/.well-known/oauth-protected-resource/mcp", scope="tasks:read tasks:write"';
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
@@ -175,20 +177,27 @@ describe('MCP endpoint', () => {
     await expect(connect()).rejects.toThrow();
   });
 
-  it('publishes RFC 9728 protected resource metadata', async () => {
-    const res = await fetch(`${base}/.well-known/oauth-protected-resource`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
-      resource: 'http://localhost:3000',
+  it('publishes RFC 9728 protected resource metadata naming the MCP resource and its authorization server', async () => {
+    const expected = {
+      resource: 'http://localhost:3000/mcp',
+      authorization_servers: ['http://localhost:3000'],
       resource_name: 'Tasktalk',
       scopes_supported: ['tasks:read', 'tasks:write'],
       bearer_methods_supported: ['header'],
       resource_documentation: 'http://localhost:3000/docs',
-    });
-    const scoped = (await (await fetch(`${base}/.well-known/oauth-protected-resource/mcp`)).json()) as {
-      resource: string;
     };
-    expect(scoped.resource).toBe('http://localhost:3000/mcp');
+    // RFC 9728 §3.1 path-inserted URL, and the root one MCP clients fall back to (SPEC §3.10: same resource).
+    for (const path of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual(expected);
+    }
+  });
+
+  it('lists to a read-only token only the tools it may call (SPEC §3.6)', async () => {
+    const client = await connect(await pat(alice.accessToken, ['tasks:read']));
+    const { tools } = await client.listTools();
+    expect(tools.map((x) => x.name)).toEqual(['list_tasks']);
   });
 
   it('is stateless: GET and DELETE are 405; foreign browser origins are refused', async () => {

@@ -174,6 +174,11 @@ const PUBLIC = new Set([
   'GET /.well-known/oauth-protected-resource',
   'GET /healthz',
   'GET /readyz',
+  // The OAuth 2.1 protocol endpoints (SPEC §3.10): public clients, no bearer token by design.
+  'GET /oauth/authorize',
+  'POST /oauth/token',
+  'POST /oauth/revoke',
+  'POST /oauth/register',
 ]);
 
 describe('every route without a token', () => {

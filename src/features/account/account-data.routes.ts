@@ -126,7 +126,7 @@ export const accountDataRoutes =
         // Re-authentication before an irreversible action (OWASP ASVS 5.0 V7.5.1).
         const { ok } = await hasher.verify(user.passwordHash, request.body.password);
         if (!ok) throw validationError([{ path: 'password', message: 'Password is incorrect' }]);
-        const sids = await deleteAccount(db, userId);
+        const sids = await deleteAccount(db, userId, clock.now());
         await revocations.revoke(sids);
         request.log.info({ user_id: userId, sessions: sids.length }, 'account deleted by its owner');
         clearRefreshCookie(reply, config);

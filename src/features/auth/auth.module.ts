@@ -40,9 +40,12 @@ export async function createAuthModule(deps: AuthModuleDeps) {
   ]);
 
   // Sessions revoked while this instance was down (or Redis was) may still have live tokens.
+  // Other features whose tokens carry a `sid` (OAuth grants) add their own source.
+  type RevokedSource = (since: number) => Promise<Array<{ id: string; revokedAt: Date | null }>>;
+  const sources: RevokedSource[] = [(since) => recentlyRevokedSessions(db, since)];
   let seenUntil = 0;
   const loadRevoked = async (since = clock.now() - ttlMs) => {
-    const rows = await recentlyRevokedSessions(db, since);
+    const rows = (await Promise.all(sources.map((source) => source(since)))).flat();
     for (const row of rows) {
       if (!row.revokedAt) continue;
       revocations.add([row.id], row.revokedAt.getTime() + ttlMs);
@@ -87,6 +90,15 @@ export async function createAuthModule(deps: AuthModuleDeps) {
     revocations,
     service,
     guard,
+    /**
+     * Another table of revocable `sid`s: read at once (its recent revocations), then
+     * on every poll and Redis resync, like sessions.
+     */
+    async addRevocationSource(source: RevokedSource) {
+      sources.push(source);
+      const rows = await source(clock.now() - ttlMs);
+      for (const row of rows) if (row.revokedAt) revocations.add([row.id], row.revokedAt.getTime() + ttlMs);
+    },
     async register(app: FastifyInstance) {
       const routeDeps = { config, clock, service, guard, tokens, db };
       await app.register(authRoutes(routeDeps), { prefix: '/api/auth' });

@@ -12,6 +12,11 @@ export type AuthEventType =
   | 'session_revoked'
   | 'token_created'
   | 'token_revoked'
+  // OAuth clients of the MCP endpoint (SPEC §3.10):
+  | 'oauth_app_connected'
+  | 'oauth_app_revoked'
+  | 'oauth_code_reused'
+  | 'oauth_refresh_reuse_detected'
   // Administrators, through the CLI:
   | 'admin_user_created'
   | 'admin_user_enabled'

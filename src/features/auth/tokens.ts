@@ -13,6 +13,9 @@ export interface AccessClaims {
   jti: string;
   iat: number;
   exp: number;
+  /** OAuth access tokens for the MCP resource (SPEC §3.10, RFC 9068 §2.2): the client and granted scopes. */
+  client_id?: string;
+  scope?: string;
 }
 
 /** RFC 9068 §2.1: access tokens carry `typ: at+jwt`. */
@@ -22,7 +25,10 @@ const MAX_TOKEN_LENGTH = 4096;
 const VERIFIED_CACHE_SIZE = 10_000;
 
 export interface TokenService {
-  signAccess(claims: { sub: string; email: string; sid: string }): { token: string; expiresIn: number };
+  signAccess(claims: { sub: string; email?: string; sid: string; client_id?: string; scope?: string }): {
+    token: string;
+    expiresIn: number;
+  };
   /** Returns the claims of a valid access token, or throws INVALID_TOKEN / TOKEN_EXPIRED / TOKEN_REVOKED. */
   verifyAccess(token: string): AccessClaims;
 }
@@ -45,9 +51,16 @@ export function createTokenService(deps: {
   keys: KeyStore;
   clock: Clock;
   revocations: RevocationList;
+  /**
+   * The `aud` tokens are signed for and verified against; PUBLIC_URL unless given.
+   * The OAuth server makes a second service for the MCP resource: each verifier
+   * accepts one audience only, so MCP tokens never pass on the REST API (RFC 8707 §2).
+   */
+  audience?: string;
 }): TokenService {
   const { config, keys, clock, revocations } = deps;
-  const { algorithm, issuer, audience, accessTtlMs } = config.jwt;
+  const { algorithm, issuer, accessTtlMs } = config.jwt;
+  const audience = deps.audience ?? config.jwt.audience;
 
   type SyncSigner = (payload: Record<string, unknown>) => string;
   type SyncVerifier = (token: string) => Record<string, unknown>;
@@ -115,12 +128,14 @@ export function createTokenService(deps: {
   };
 
   return {
-    signAccess({ sub, email, sid }) {
+    signAccess({ sub, email, sid, client_id, scope }) {
       const iat = Math.floor(clock.now() / 1000);
       const expiresIn = Math.floor(accessTtlMs / 1000);
       const payload = {
         sub,
-        email,
+        ...(email === undefined ? {} : { email }),
+        ...(client_id === undefined ? {} : { client_id }),
+        ...(scope === undefined ? {} : { scope }),
         type: 'access',
         sid,
         jti: randomUUID(),
@@ -157,6 +172,8 @@ export function createTokenService(deps: {
       if (typeof claims.nbf === 'number' && claims.nbf > now + 30) throw invalid();
       if (iat > now + 30) throw invalid(); // issued in the future: not ours
       const result: AccessClaims = { sub, sid, jti, email: typeof email === 'string' ? email : '', iat, exp };
+      if (typeof claims.client_id === 'string') result.client_id = claims.client_id;
+      if (typeof claims.scope === 'string') result.scope = claims.scope;
       checkTime(result);
       remember(token, result, header.kid);
       return result;

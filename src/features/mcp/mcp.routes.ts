@@ -1,15 +1,19 @@
+import { OAuthProtectedResourceMetadataSchema } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { type AuthGuard, principalOf } from '../../http/auth-guard.js';
+import { type AuthGuard, bearerToken, type Principal, principalOf, tokenError } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
-import { protectedResourceMetadata, withResourceMetadata } from './protected-resource.js';
+import { SCOPES } from '../auth/personal-tokens.js';
+import { protectedResourceMetadata, resourceMetadataUrl, withResourceMetadata } from './protected-resource.js';
 
 export interface McpDeps {
   config: Config;
   db: Db;
   guard: AuthGuard;
+  /** OAuth access tokens for the MCP resource (SPEC §3.10): a principal, or null for other tokens. */
+  oauth?: { authenticate(token: string): Promise<Principal | null> };
   clock: Clock;
   log: { error(obj: unknown, msg: string): void };
 }
@@ -37,14 +41,30 @@ function calledTools(body: unknown): string[] {
  * request), for external AI clients acting as the token's user.
  */
 export function registerMcp(app: FastifyInstance, deps: McpDeps) {
-  const { config, db, guard, clock, log } = deps;
-  const metadataUrl = `${config.publicUrl}/.well-known/oauth-protected-resource`;
+  const { config, db, guard, oauth, clock, log } = deps;
+  const metadataUrl = resourceMetadataUrl(config);
   const readGuard = guard({ scope: 'tasks:read' });
   const writeGuard = guard({ scope: 'tasks:write' });
 
-  /** Any valid access token, or a PAT holding at least one tasks scope. */
+  /**
+   * An OAuth access token for this resource, any valid first-party access token,
+   * or a PAT holding at least one tasks scope (SPEC §3.6).
+   */
   async function authenticate(request: FastifyRequest, reply: FastifyReply) {
     try {
+      const token = bearerToken(request);
+      if (token && oauth) {
+        let principal: Principal | null;
+        try {
+          principal = await oauth.authenticate(token);
+        } catch (error) {
+          throw error instanceof AppError ? tokenError(error) : error;
+        }
+        if (principal) {
+          request.principal = principal;
+          return;
+        }
+      }
       try {
         await readGuard(request, reply);
       } catch (error) {
@@ -75,11 +95,13 @@ export function registerMcp(app: FastifyInstance, deps: McpDeps) {
       const [{ StreamableHTTPServerTransport }, { createTasksMcpServer, hasScope, scopeOfTool }] = await loadSdk();
       for (const name of calledTools(request.body)) {
         const scope = scopeOfTool(name);
-        // RFC 6750 §3.1 / MCP authorization "scope challenge": 403 insufficient_scope.
+        // RFC 6750 §3.1 / MCP authorization "Scope Challenge Handling": 403 insufficient_scope,
+        // naming the scopes the token has plus the one it lacks, so a step-up keeps both.
         if (scope && !hasScope(principal, scope)) {
+          const wanted = SCOPES.filter((s) => s === scope || hasScope(principal, s)).join(' ');
           throw new AppError('INSUFFICIENT_SCOPE', `Token lacks the ${scope} scope needed by ${name}`, {
             headers: {
-              'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}", resource_metadata="${metadataUrl}"`,
+              'www-authenticate': `Bearer error="insufficient_scope", scope="${wanted}", resource_metadata="${metadataUrl}"`,
             },
           });
         }
@@ -124,17 +146,23 @@ export function registerMcp(app: FastifyInstance, deps: McpDeps) {
   app.get('/mcp', { schema: { hide: true } }, notAllowed);
   app.delete('/mcp', { schema: { hide: true } }, notAllowed);
 
+  // The path-inserted URL of the /mcp resource (RFC 9728 §3.1) and the root one MCP
+  // clients fall back to: both describe PUBLIC_URL/mcp (SPEC §3.10, ADR 007).
   const metadata = protectedResourceMetadata(config);
   for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {
     app.get(
       path,
       {
-        schema: { tags: ['mcp'], summary: 'OAuth 2.0 Protected Resource Metadata (RFC 9728)' },
+        schema: {
+          tags: ['mcp'],
+          summary: 'OAuth 2.0 Protected Resource Metadata (RFC 9728)',
+          response: { 200: OAuthProtectedResourceMetadataSchema },
+        },
         config: { rateLimit: false },
       },
       async (_request, reply) => {
         reply.header('cache-control', 'public, max-age=3600');
-        return path.endsWith('/mcp') ? { ...metadata, resource: `${config.publicUrl}/mcp` } : metadata;
+        return metadata;
       },
     );
   }

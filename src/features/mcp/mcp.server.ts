@@ -3,7 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../../http/auth-guard.js';
 import { ALL_TOOLS, type ToolContext, type ToolScope } from '../tools/task-tools.js';
 
-/** Access tokens may do whatever their user may; PATs only what their scopes allow. */
+/** Access tokens may do whatever their user may; PATs and OAuth tokens only what their scopes allow. */
 export function hasScope(principal: Principal, scope: ToolScope): boolean {
   return principal.scopes === 'all' || principal.scopes.has(scope);
 }
@@ -38,7 +38,8 @@ export function createTasksMcpServer(principal: Principal, context: () => ToolCo
       instructions: 'Manage the signed-in user’s Tasktalk todo list. Use list_tasks to find task ids.',
     },
   );
-  for (const tool of ALL_TOOLS) {
+  // SPEC §3.6: tools/list shows a token only the tools its scopes let it call.
+  for (const tool of ALL_TOOLS.filter((t) => hasScope(principal, t.scope))) {
     server.registerTool(
       tool.name,
       { description: tool.description, inputSchema: tool.input, annotations: ANNOTATIONS[tool.name] ?? {} },

@@ -11,6 +11,10 @@ export function createRouter() {
     { path: '/login', element: <LoginPage /> },
     { path: '/register', element: <RegisterPage /> },
     {
+      path: '/oauth/consent',
+      lazy: async () => ({ Component: (await import('./routes/oauth-consent.js')).OAuthConsentPage }),
+    },
+    {
       element: <RequireAuth />,
       children: [
         {

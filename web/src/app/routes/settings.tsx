@@ -2,6 +2,7 @@ import { useNavigate } from 'react-router';
 import { Alert } from '../../components/ui/alert.js';
 import { PasswordFeedback } from '../../features/auth/components/password-feedback.js';
 import { useLogoutAll } from '../../features/settings/api/logout-all.js';
+import { ConnectedAppsSection } from '../../features/settings/components/connected-apps-section.js';
 import { DataSection } from '../../features/settings/components/data-section.js';
 import { PasswordForm } from '../../features/settings/components/password-form.js';
 import { ProfileForm } from '../../features/settings/components/profile-form.js';
@@ -32,6 +33,9 @@ export function SettingsPage() {
       </div>
       <div className="card">
         <TokensSection />
+      </div>
+      <div className="card">
+        <ConnectedAppsSection />
       </div>
       <div className="card">
         <DataSection
