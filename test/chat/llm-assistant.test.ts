@@ -112,7 +112,7 @@ describe('LLM assistant', () => {
     const answer = await assistant.reply({
       history: [],
       message: 'show my tasks',
-      ctx: { db: t.database.db, userId: user.userId, now: new Date() },
+      ctx: { db: t.database.db, userId: user.userId, now: new Date(), timeZone: 'UTC' },
     });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(answer).toEqual({ response: FRIENDLY_FAILURE, toolCalls: [] });

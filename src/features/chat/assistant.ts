@@ -6,6 +6,8 @@ export interface HistoryMessage {
   role: 'user' | 'assistant';
   content: string;
   toolCalls: StoredToolCall[] | null;
+  /** What the offline assistant stored with its reply (null for other messages). */
+  offlineMemo?: Record<string, unknown> | null;
 }
 
 export interface AssistantTurn {
@@ -18,6 +20,8 @@ export interface AssistantTurn {
 export interface AssistantReply {
   response: string;
   toolCalls: StoredToolCall[];
+  /** The offline assistant's conversation memory for this turn, stored beside the message. */
+  offlineMemo?: Record<string, unknown>;
 }
 
 /** The offline assistant and the LLM assistant answer through the same shape. */

@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { StoredToolCall } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
+import { findTimeZone } from '../auth/users.repository.js';
 import type { Assistant, AssistantReply, HistoryMessage } from './assistant.js';
 import { type ConversationRow, createConversationsRepository, type MessageRow } from './conversations.repository.js';
 
@@ -26,7 +27,7 @@ function titleFrom(message: string): string {
 }
 
 export function toHistory(rows: MessageRow[]): HistoryMessage[] {
-  return rows.map((m) => ({ role: m.role, content: m.content, toolCalls: m.toolCalls }));
+  return rows.map((m) => ({ role: m.role, content: m.content, toolCalls: m.toolCalls, offlineMemo: m.offlineMemo }));
 }
 
 export function createChatService(deps: { db: Db; clock: Clock; assistant: Assistant }) {
@@ -65,10 +66,11 @@ export function createChatService(deps: { db: Db; clock: Clock; assistant: Assis
 
     /** Runs the assistant as the user and stores its reply. */
     async answer(turn: StartedTurn): Promise<AssistantReply & { conversationId: string }> {
+      const timeZone = await findTimeZone(db, turn.userId);
       const reply = await assistant.reply({
         history: turn.history,
         message: turn.message,
-        ctx: { db, userId: turn.userId, now: now() },
+        ctx: { db, userId: turn.userId, now: now(), timeZone },
       });
       const toolCalls: StoredToolCall[] = reply.toolCalls;
       await conversations.addMessage({
@@ -77,6 +79,7 @@ export function createChatService(deps: { db: Db; clock: Clock; assistant: Assis
         role: 'assistant',
         content: reply.response,
         toolCalls: toolCalls.length > 0 ? toolCalls : null,
+        offlineMemo: reply.offlineMemo ?? null,
         now: now(),
       });
       return { ...reply, conversationId: turn.conversation.id };

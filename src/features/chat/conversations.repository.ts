@@ -59,6 +59,7 @@ export function createConversationsRepository(db: Db) {
       role: 'user' | 'assistant';
       content: string;
       toolCalls: StoredToolCall[] | null;
+      offlineMemo?: Record<string, unknown> | null;
       now: Date;
     }): Promise<MessageRow> {
       const [row] = await db
@@ -69,6 +70,7 @@ export function createConversationsRepository(db: Db) {
           role: input.role,
           content: input.content,
           toolCalls: input.toolCalls,
+          offlineMemo: input.offlineMemo ?? null,
           // Strictly after the previous message, so order survives equal clock readings.
           createdAt: sql`greatest(${input.now.toISOString()}::timestamptz, (select max(${messages.createdAt}) + interval '1 millisecond' from ${messages} where ${messages.conversationId} = ${input.conversationId}))`,
         })
