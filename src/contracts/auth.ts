@@ -54,7 +54,10 @@ export const userSchema = z
     email: z.string(),
     name: z.string().nullable(),
     created_at: z.string(),
-    time_zone: z.string().nullable().meta({ description: 'IANA time zone; null until set (dates then resolve in UTC)' }),
+    time_zone: z
+      .string()
+      .nullable()
+      .meta({ description: 'IANA time zone; null until set (dates then resolve in UTC)' }),
   })
   .meta({ id: 'User' });
 export type User = z.infer<typeof userSchema>;

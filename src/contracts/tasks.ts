@@ -95,13 +95,10 @@ export const listTasksQuery = z.strictObject({
     .optional()
     .meta({ description: 'Case-insensitive text to find in title or description' }),
   priority: taskPrioritySchema.optional(),
-  due: z
-    .enum(TASK_DUE_FILTERS, { error: 'Due must be one of overdue, today, this_week' })
-    .optional()
-    .meta({
-      description:
-        'Days in your profile time zone: overdue = not completed and due before today; this_week = due Monday–Sunday of this week',
-    }),
+  due: z.enum(TASK_DUE_FILTERS, { error: 'Due must be one of overdue, today, this_week' }).optional().meta({
+    description:
+      'Days in your profile time zone: overdue = not completed and due before today; this_week = due Monday–Sunday of this week',
+  }),
   sort: z
     .enum(TASK_SORTS, { error: 'Sort must be one of created, updated, title, due_date, priority' })
     .optional()

@@ -60,7 +60,9 @@ export const listTasksInput = z.object({
   sort: z
     .enum(TASK_SORTS)
     .optional()
-    .describe('Order: created (default, oldest first), updated (newest first), title, due_date (soonest first), priority (high first)'),
+    .describe(
+      'Order: created (default, oldest first), updated (newest first), title, due_date (soonest first), priority (high first)',
+    ),
 });
 export const completeTaskInput = z.object({ task_id: taskId });
 export const updateTaskInput = z.object({
