@@ -92,7 +92,9 @@ export async function resolve(
       const task = shown ? tasks.find((t) => t.id === shown.id) : turn.context.shown ? undefined : list[index];
       if (task) return { tasks: [task] };
       if (shown) return { say: replies.gone() };
-      return { say: `${replies.noSuchNumber(ref.n, size)}${list.length > 0 ? ` Here it is again:\n${numbered(list)}` : ''}` };
+      return {
+        say: `${replies.noSuchNumber(ref.n, size)}${list.length > 0 ? ` Here it is again:\n${numbered(list)}` : ''}`,
+      };
     }
     case 'words': {
       const match = matchTitle(ref.text, tasks, prefer);
