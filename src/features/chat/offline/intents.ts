@@ -86,6 +86,7 @@ export const INTENTS: IntentSpec[] = [
     intent: 'bulk',
     templates: [
       '(delete|remove|clear|erase|wipe) (everything|all|all_of_them|all_tasks|all_my_tasks|all_the_tasks|my_whole_list|the_whole_list|{rest})',
+      '(delete|remove|clear|erase|wipe|archive) [all] [the|my] (done|completed|finished|ticked_off|checked_off|old) [ones|tasks|items|stuff]',
       `(mark|complete|finish|tick_off|check_off) (everything|all|all_of_them|all_tasks|all_my_tasks) [as] [${DONE}]`,
     ],
     examples: ['delete everything', 'mark everything as done'],
@@ -104,6 +105,7 @@ export const INTENTS: IntentSpec[] = [
     intent: 'priority',
     templates: [
       '(change|set|update|make) [the] (priority|prio) (of|for|on) {ref} [to|as] {priority}',
+      '(set|change|make|put) [the] (priority|prio) [to] {priority} (on|for|of) {ref}',
       '(bump|move|raise|drop|lower) {ref} [up|down] to {priority}',
       '(make|mark|set|flag|change|update|put) {ref} [as|to|at] {priority}',
       '{ref} (is|should_be|are) [a] {priority}',
@@ -191,6 +193,7 @@ export const INTENTS: IntentSpec[] = [
       '(add|create|new|put|jot_down|note_down|write_down|todo|to-do|plus) [:] {rest}',
       'remind me (to|that|about|of) {rest}',
       "(i|we) ['ll|will] (need|have|must|should|gotta|got|want|ought) [to] {rest}",
+      '(need|have|got|gotta) to {rest}',
       "(don't|do_not|dont) [let_me] forget [to|about] {rest}",
       '(remember|reminder) [to|:] {rest}',
     ],

@@ -6,6 +6,7 @@ import { act, actionOf, applyTo, undo } from './handlers.js';
 import { correctVerb, type Match, matchIntent } from './intents.js';
 import { type Context, contextFrom } from './memo.js';
 import { answerPending } from './pending.js';
+import { parseRef } from './references.js';
 import { replies } from './replies.js';
 import { priorityWord } from './slots.js';
 import { clauses, isPleasantry, looksForeign, stripFiller } from './text.js';
@@ -40,7 +41,9 @@ const dateRef = (ctx: ToolContext) => ({ now: ctx.now, timeZone: ctx.timeZone })
 
 function read(text: string, ctx: ToolContext): Piece {
   const cleaned = correctVerb(stripFiller(text));
-  const followUp = /^(?:and|also|plus|oh and)\b/i.test(cleaned) || /\b(?:too|as well)$/i.test(cleaned);
+  const lead = /^(?:and|also|plus|oh and)\b/i;
+  const followUp =
+    lead.test(cleaned) || lead.test(text.trim().replace(/^(?:ok|oh|wait|no)[\s,]+/i, '')) || /\b(?:too|as well)$/i.test(cleaned);
   let match = matchIntent(cleaned, dateRef(ctx));
   const bare = cleaned.replace(/^(?:and|also|plus)\s+/i, '');
   if (!match && bare !== cleaned) match = matchIntent(correctVerb(stripFiller(bare)), dateRef(ctx));
@@ -133,6 +136,10 @@ async function perform(turn: Turn, piece: Piece, context: Context): Promise<stri
     default: {
       const action = actionOf(m);
       if (!action) return null;
+      // "bring it back" right after a delete means the deleted task: that is an undo.
+      if (m.intent === 'reopen' && context.last === 'delete' && parseRef(m.slots.ref ?? 'it')?.kind === 'pronoun') {
+        return undo(turn);
+      }
       return act(turn, m.slots.ref ?? 'it', action);
     }
   }

@@ -125,6 +125,8 @@ export function cleanTitle(raw: string): string {
   let t = raw.replace(/\s+/g, ' ').trim();
   for (let i = 0; i < 3; i++) t = t.replace(TITLE_NOISE_START, '').replace(TITLE_NOISE_END, '').trim();
   t = stripQuotes(t)
+    .replace(/\(\s*\)|\[\s*\]/g, ' ')
+    .replace(/\s+/g, ' ')
     .replace(/^[\s,;:.\-–—]+|[\s,;:\-–—(]+$/g, '')
     .replace(/[!?.]+$/, '')
     .trim();

@@ -28,7 +28,6 @@ const IRREGULAR: Record<string, string> = {
   paid: 'pay',
   bought: 'buy',
   did: 'do',
-  done: 'do',
   wrote: 'write',
   written: 'write',
   sent: 'send',
@@ -108,12 +107,13 @@ export function clauses(message: string): string[] {
 
 /** Openers and closers that carry politeness, not meaning. */
 const LEADING_FILLER = [
-  /^(?:hi|hello|hey|hiya|yo|hey there|good (?:morning|afternoon|evening)|ok(?:ay)?(?: cool)?|cool|so|um+|uh+|basically|well|right|oh|oops|alright|sorry to bother you|but|and also|also|actually|no wait|wait|no|ah)\b[\s,!:]*/i,
+  /^(?:hi|hello|hey|hiya|yo|hey there|good (?:morning|afternoon|evening)|ok(?:ay)?(?: cool)?|cool|so|um+|uh+|h+m+|basically|well|right|oh|oops|alright|sorry to bother you|but|and also|also|actually|no wait|wait|no|ah|quick one|quick question)\b[\s,!:\-–—]*/i,
+  /^(?:i'?d like to|i would like to|i want to|i wanna|let'?s|lets)\s+(?=(?:add|create|delete|remove|see|show|mark|complete|change|rename|move|list|know|reopen|undo)\b)/i,
   /^(?:would you be so kind as to|i was wondering if you could|would you mind|do you mind|(?:could|can|would|will) (?:you|u))\b\s*/i,
   /^(?:please|pls|plz|kindly|maybe|just|quickly)\b[\s,]*/i,
 ];
 const TRAILING_FILLER =
-  /(?:^|[\s,]+)(?:please|pls|plz|thanks(?: so much| a lot)?|thank you(?: so much)?|thx|ty|cheers|for me)[\s!.]*$|[\s,]*(?::\)|:-\)|!+)\s*$/i;
+  /(?:^|[\s,]+)(?:please|pls|plz|thanks(?: so much| a lot)?|thank you(?: so much)?|thx|ty|ta|cheers|for me|actually|now|then)[\s!.]*$|[\s,]*(?::\)|:-\)|!+)\s*$/i;
 
 export function stripFiller(clause: string): string {
   let text = clause.trim();
