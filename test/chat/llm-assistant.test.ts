@@ -50,6 +50,10 @@ describe('LLM assistant', () => {
     expect(first?.authorization).toBe('Bearer sk-test-key');
     expect(first?.body.model).toBe('fake-model');
     expect(first?.body.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('Tasktalk') });
+    // SPEC §3.5: the model gets the user's today and zone (UTC while the user has set none).
+    const today = new Date(t.clock.now()).toISOString().slice(0, 10);
+    expect(first?.body.messages[0]?.content).toContain(`${today}`);
+    expect(first?.body.messages[0]?.content).toContain('time zone (UTC)');
     expect(first?.body.tools?.map((x) => x.function.name).sort()).toEqual(
       ['add_task', 'complete_task', 'delete_task', 'list_tasks', 'update_task'].sort(),
     );

@@ -1,4 +1,5 @@
 import type { StoredToolCall } from '../../db/schema.js';
+import { dateContext } from '../../lib/time-zone.js';
 import type { AnyTaskTool, ToolContext } from '../tools/task-tools.js';
 
 /** A past message of the conversation, as the assistant sees it. */
@@ -40,4 +41,17 @@ export async function callTool(
   const result = await tool.execute(ctx, args);
   calls.push({ tool_name: tool.name, arguments: args, result: result.output });
   return result;
+}
+
+/**
+ * The user's "today" for an LLM's instructions (SPEC §3.5: dates are the
+ * user's): local day, weekday, time and IANA zone of this turn.
+ */
+export function dateInstructions(ctx: Pick<ToolContext, 'now' | 'timeZone'>): string {
+  const d = dateContext(ctx.now, ctx.timeZone);
+  return (
+    `Today is ${d.weekday} ${d.today}, ${d.local_time} in the user's time zone (${d.time_zone}). ` +
+    'Resolve relative dates ("tomorrow", "next Friday", "end of the month") in that zone and pass due dates as YYYY-MM-DD; ' +
+    'list_tasks due=today/overdue/this_week already counts days in that zone.'
+  );
 }

@@ -11,7 +11,7 @@ import {
 import OpenAI from 'openai';
 import type { StoredToolCall } from '../../db/schema.js';
 import { ALL_TOOLS, type ToolContext } from '../tools/task-tools.js';
-import { type Assistant, type AssistantReply, callTool, type HistoryMessage } from './assistant.js';
+import { type Assistant, type AssistantReply, callTool, dateInstructions, type HistoryMessage } from './assistant.js';
 
 /**
  * The LLM assistant: the OpenAI Agents SDK in Chat Completions mode, so any
@@ -83,7 +83,8 @@ export function createLlmAssistant(options: LlmOptions): Assistant {
     kind: 'llm',
     async reply({ history, message, ctx }): Promise<AssistantReply> {
       const calls: StoredToolCall[] = [];
-      const agent = new Agent({ name: 'Tasktalk', instructions: SYSTEM_PROMPT, tools: agentTools(ctx, calls) });
+      const instructions = `${SYSTEM_PROMPT}\n${dateInstructions(ctx)}`;
+      const agent = new Agent({ name: 'Tasktalk', instructions, tools: agentTools(ctx, calls) });
       try {
         const result = await runner.run(agent, [...historyItems(history), userItem(message)], {
           maxTurns: 8,

@@ -43,7 +43,9 @@ function read(text: string, ctx: ToolContext): Piece {
   const cleaned = correctVerb(stripFiller(text));
   const lead = /^(?:and|also|plus|oh and)\b/i;
   const followUp =
-    lead.test(cleaned) || lead.test(text.trim().replace(/^(?:ok|oh|wait|no)[\s,]+/i, '')) || /\b(?:too|as well)$/i.test(cleaned);
+    lead.test(cleaned) ||
+    lead.test(text.trim().replace(/^(?:ok|oh|wait|no)[\s,]+/i, '')) ||
+    /\b(?:too|as well)$/i.test(cleaned);
   let match = matchIntent(cleaned, dateRef(ctx));
   const bare = cleaned.replace(/^(?:and|also|plus)\s+/i, '');
   if (!match && bare !== cleaned) match = matchIntent(correctVerb(stripFiller(bare)), dateRef(ctx));
