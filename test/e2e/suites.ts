@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { scenario } from './scenario.js';
+import { timeZoneSuite } from './time-zone.suite.js';
 
 export interface Step {
   name: string;
@@ -33,4 +34,5 @@ export const SUITES: Suite[] = [
     name: 'core: register, tasks, chat, settings, sessions, data rights',
     steps: ({ browser, url, errors, screenshots }) => scenario(browser, url, errors, screenshots),
   },
+  timeZoneSuite,
 ];

@@ -44,7 +44,7 @@ export function TimeZoneForm({ user, onSaved }: { user: User; onSaved(user: User
     <form onSubmit={submit} noValidate aria-labelledby="time-zone-title">
       <h2 id="time-zone-title">Time zone</h2>
       <Field
-        label="Time zone"
+        label="Your time zone"
         name="time_zone"
         list="time-zone-options"
         autoComplete="off"
