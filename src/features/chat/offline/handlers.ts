@@ -8,7 +8,7 @@ import type { Match } from './intents.js';
 import type { Action, UndoStep } from './memo.js';
 import { replies } from './replies.js';
 import type { Priority } from './slots.js';
-import { change, create, type Resolved, remove, resolve, type Turn } from './turn.js';
+import { change, type Resolved, remove, resolve, type Turn } from './turn.js';
 
 /** What each understood action does to the tasks, through the shared tools. */
 
@@ -162,5 +162,3 @@ async function undoStep(turn: Turn, step: UndoStep): Promise<string> {
   const r = await callTool(updateTaskTool, ctx, { task_id: step.task_id, ...step.fields }, calls);
   return r.ok ? `"${step.title}" is back as it was` : `"${step.title}" no longer exists`;
 }
-
-export { create };

@@ -2,7 +2,7 @@ import type { ToolContext } from '../../tools/task-tools.js';
 import type { Assistant, AssistantReply } from '../assistant.js';
 import { addTasks, LIST_WORDS, listTasks, readNewTasks } from './compose.js';
 import { parseDate } from './dates.js';
-import { act, actionOf, applyTo, undo } from './handlers.js';
+import { act, actionOf, undo } from './handlers.js';
 import { correctVerb, type Match, matchIntent } from './intents.js';
 import { type Context, contextFrom } from './memo.js';
 import { answerPending } from './pending.js';
@@ -52,25 +52,31 @@ function read(text: string, ctx: ToolContext): Piece {
   return { text: bare.replace(/\s+(?:too|as well)$/i, ''), match, followUp };
 }
 
-/** The pieces of a message that ask for something: whole sentences, or their comma parts when each is a command. */
+/** Commas outside quotes: "the plants still need watering, uncheck it". */
+const COMMA_OUTSIDE_QUOTES = /\s*,\s*(?=(?:[^'"“”]*['"“”][^'"“”]*['"“”])*[^'"“”]*$)/;
+
+/**
+ * The pieces of a message that ask for something: each sentence whole, or its
+ * comma parts when the whole is no command but a part is, or when two parts
+ * are commands of their own. Parts that are no command are asides: the
+ * context "it" may point into.
+ */
 function piecesOf(message: string, ctx: ToolContext): { pieces: Piece[]; asides: string[] } {
   const pieces: Piece[] = [];
   const asides: string[] = [];
   for (const sentence of clauses(message)) {
     const whole = read(sentence, ctx);
-    const parts = sentence.split(/\s*,\s*(?=(?:[^'"“”]*['"“”][^'"“”]*['"“”])*[^'"“”]*$)/).filter(Boolean);
+    const parts = sentence.split(COMMA_OUTSIDE_QUOTES).filter(Boolean);
     const partPieces = parts.length > 1 ? parts.map((p) => read(p, ctx)) : [];
-    const commands = partPieces.filter((p) => p.match);
-    if (commands.length > 0 && (!whole.match || commands.length >= 2)) {
-      for (const p of partPieces) (p.match ? pieces : asides).push(p as never);
-      continue;
-    }
-    if (whole.match || whole.text) pieces.push(whole);
+    const commands = partPieces.filter((p) => p.match).length;
+    if (commands > 0 && (!whole.match || commands >= 2)) {
+      for (const p of partPieces) {
+        if (p.match) pieces.push(p);
+        else asides.push(p.text);
+      }
+    } else if (whole.match || whole.text) pieces.push(whole);
   }
-  return {
-    pieces: pieces.filter((p) => typeof p === 'object' && p !== null),
-    asides: asides.map((a) => (a as unknown as Piece).text),
-  };
+  return { pieces, asides };
 }
 
 async function understand(message: string, turn: Turn): Promise<string> {
@@ -93,14 +99,10 @@ async function understand(message: string, turn: Turn): Promise<string> {
   }
 
   const said: string[] = [];
-  const done = new Set<string>();
   for (const piece of actionable) {
-    const key = `${piece.match?.intent}:${JSON.stringify(turn.memo.focus ?? [])}`;
     const answer = await perform(turn, piece, turn.context);
-    if (answer === null) continue;
-    if (done.has(answer) || done.has(key)) continue;
-    done.add(answer);
-    said.push(answer);
+    // "I finished the report, can you tick it off?": the second piece repeats the first.
+    if (answer !== null && !said.includes(answer)) said.push(answer);
   }
   if (said.length === 0) return looksForeign(message) ? replies.foreign() : replies.unknown();
   return said.join('\n');
@@ -163,5 +165,3 @@ async function followUp(turn: Turn, piece: Piece, context: Context): Promise<str
   if (context.lastAction) return act(turn, text, context.lastAction);
   return null;
 }
-
-export { applyTo };

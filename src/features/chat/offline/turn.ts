@@ -197,5 +197,3 @@ export function focusOn(turn: Turn, tasks: ShownTask[]) {
   for (const t of tasks) if (!focus.some((f) => f.id === t.id)) focus.push(shownOf(t));
   turn.memo.focus = focus;
 }
-
-export const listing = (tasks: ListedTask[]) => numbered(tasks);
