@@ -82,6 +82,14 @@ describe('lists in replies (SPEC §3.6)', () => {
   });
   afterAll(() => t.close());
 
+  it('adds at most 20 tasks from one message, and none when asked for more', async () => {
+    await seedTasks(t.database.db, user.userId, [], t.clock.now());
+    const items = Array.from({ length: 25 }, (_, i) => `item ${i + 1}`).join(', ');
+    const res = await chat(t.app, user.accessToken, `add ${items}`);
+    expect(res.json().tool_calls).toEqual([]);
+    expect(res.json().response).toContain('at most 20');
+  });
+
   it('a title cannot forge other lines of a list', async () => {
     await seedTasks(t.database.db, user.userId, [{ title: 'Buy milk' }], t.clock.now());
     // Written straight to the table, as data from before title validation could be.

@@ -15,11 +15,14 @@ export interface NewTask {
   description?: string;
 }
 
+/** More than this in one message is more likely a pasted text than a list of tasks. */
+export const MAX_NEW_TASKS = 20;
+
 /** The tasks an add request names, or the question to ask when unsure. */
 export function readNewTasks(
   rest: string,
   ref: DateReference,
-): { tasks: NewTask[] } | { ask: string; pending: Pending } {
+): { tasks: NewTask[] } | { ask: string; pending: Pending } | { say: string } {
   // "3 tasks: laundry, dishes and ironing", "the following: …"
   const items = rest.replace(
     /^\s*(?:(?:\d+|two|three|four|five|six|some|a few|these|the following)\s+)?(?:new\s+)?(?:tasks|items|things|todos|to-dos)?\s*:\s*/i,
@@ -62,6 +65,7 @@ export function readNewTasks(
     tasks.push({ title, ...(priority ? { priority } : {}), ...(due ? { due_date: due } : {}) });
   }
   if (tasks.length === 0) return { ask: replies.askTitle(), pending: { kind: 'add-title' } };
+  if (tasks.length > MAX_NEW_TASKS) return { say: replies.tooMany(tasks.length, MAX_NEW_TASKS) };
   if (note && tasks.length === 1 && tasks[0]) tasks[0].description = note;
   return { tasks };
 }

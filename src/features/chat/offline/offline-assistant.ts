@@ -131,6 +131,7 @@ async function perform(turn: Turn, piece: Piece, context: Context): Promise<stri
       return listTasks(turn, piece.text);
     case 'add': {
       const read = readNewTasks(m.slots.rest ?? '', dateRef(turn.ctx));
+      if ('say' in read) return read.say;
       if ('ask' in read) {
         turn.memo.pending = read.pending;
         return read.ask;
@@ -159,7 +160,12 @@ async function followUp(turn: Turn, piece: Piece, context: Context): Promise<str
   if (!piece.followUp || !context.last) return null;
   if (context.last === 'add') {
     const read = readNewTasks(text, dateRef(turn.ctx));
-    return 'ask' in read ? read.ask : addTasks(turn, read.tasks);
+    if ('say' in read) return read.say;
+    if ('ask' in read) {
+      turn.memo.pending = read.pending;
+      return read.ask;
+    }
+    return addTasks(turn, read.tasks);
   }
   if (context.last === 'list') return listTasks(turn, text);
   if (context.lastAction) return act(turn, text, context.lastAction);

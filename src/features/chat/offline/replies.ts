@@ -25,6 +25,8 @@ export const replies = {
   cancelled: () => 'OK, I’ve left everything as it was.',
   bulk: () =>
     'I change tasks one at a time, so I haven’t changed anything. Which task do you mean? (Ask me to show your tasks to pick by number.)',
+  tooMany: (n: number, max: number) =>
+    `That would be ${n} new tasks at once; I add at most ${max} per message, so I haven’t added any. Could you send them in smaller groups?`,
   askTitle: () => 'Sure — what should the task be called?',
   askSplit: (whole: string, parts: string[]) =>
     `Should I add ${q(whole)} as one task, or as ${parts.length} tasks (${list(parts.map(q))})? I haven’t added anything yet.`,
