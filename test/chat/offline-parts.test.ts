@@ -82,6 +82,15 @@ describe('lists in replies (SPEC §3.6)', () => {
   });
   afterAll(() => t.close());
 
+  it('reads a past-tense sentence as done only when it names a task', async () => {
+    await seedTasks(t.database.db, user.userId, [{ title: 'Book flights to Lisbon' }], t.clock.now());
+    const done = await chat(t.app, user.accessToken, 'Booked the flights to Lisbon');
+    expect(done.json().tool_calls.map((c: { tool_name: string }) => c.tool_name)).toEqual(['complete_task']);
+    const other = await chat(t.app, user.accessToken, 'Tired of this weather');
+    expect(other.json().tool_calls).toEqual([]);
+    expect(other.json().response).toMatch(/didn’t understand/);
+  });
+
   it('adds at most 20 tasks from one message, and none when asked for more', async () => {
     await seedTasks(t.database.db, user.userId, [], t.clock.now());
     const items = Array.from({ length: 25 }, (_, i) => `item ${i + 1}`).join(', ');

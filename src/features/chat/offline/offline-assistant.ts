@@ -6,11 +6,11 @@ import { act, actionOf, undo } from './handlers.js';
 import { correctVerb, type Match, matchIntent } from './intents.js';
 import { type Context, contextFrom } from './memo.js';
 import { answerPending } from './pending.js';
-import { parseRef } from './references.js';
+import { matchTitle, parseRef } from './references.js';
 import { replies } from './replies.js';
 import { priorityWord } from './slots.js';
 import { clauses, isPleasantry, looksForeign, stripFiller } from './text.js';
-import { startTurn, type Turn } from './turn.js';
+import { allTasks, startTurn, type Turn } from './turn.js';
 
 /**
  * The built-in assistant used when no LLM is configured (SPEC §3.5): an intent
@@ -141,6 +141,8 @@ async function perform(turn: Turn, piece: Piece, context: Context): Promise<stri
     default: {
       const action = actionOf(m);
       if (!action) return null;
+      // "Booked the flights" names a task by what was done; "Tired of this" names none: not a request at all.
+      if (m.slots.past && matchTitle(m.slots.ref ?? '', await allTasks(turn)).kind === 'none') return null;
       // "bring it back" right after a delete means the deleted task: that is an undo.
       if (m.intent === 'reopen' && context.last === 'delete' && parseRef(m.slots.ref ?? 'it')?.kind === 'pronoun') {
         return undo(turn);
