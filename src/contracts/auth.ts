@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeZoneSchema } from './time-zone.js';
 
 /**
  * Request and response shapes of /api/auth, shared by the server (validation,
@@ -53,6 +54,10 @@ export const userSchema = z
     email: z.string(),
     name: z.string().nullable(),
     created_at: z.string(),
+    time_zone: z
+      .string()
+      .nullable()
+      .meta({ description: 'IANA time zone; null until set (dates then resolve in UTC)' }),
   })
   .meta({ id: 'User' });
 export type User = z.infer<typeof userSchema>;
@@ -75,7 +80,12 @@ export const tokenResponse = z
 export const authResponse = tokenResponse.extend({ user: userSchema }).meta({ id: 'AuthResponse' });
 export type AuthResponse = z.infer<typeof authResponse>;
 
-export const updateProfileRequest = z.strictObject({ name: nameSchema });
+export const updateProfileRequest = z
+  .strictObject({ name: nameSchema.optional(), time_zone: timeZoneSchema.optional() })
+  .refine((body) => body.name !== undefined || body.time_zone !== undefined, {
+    error: 'Provide a name or a time zone',
+  });
+export type UpdateProfileRequest = z.input<typeof updateProfileRequest>;
 
 export const changePasswordRequest = z.strictObject({
   current_password: password,

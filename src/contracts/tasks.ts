@@ -10,6 +10,8 @@ import { z } from 'zod';
 export const TASK_PRIORITIES = ['low', 'medium', 'high'] as const;
 export const TASK_SORTS = ['created', 'updated', 'title', 'due_date', 'priority'] as const;
 export const TASK_STATUSES = ['all', 'pending', 'completed'] as const;
+/** Due-date filters, in the user's time zone: overdue = open and due before today; this_week = Monday–Sunday. */
+export const TASK_DUE_FILTERS = ['overdue', 'today', 'this_week'] as const;
 
 export const taskPrioritySchema = z.enum(TASK_PRIORITIES, { error: 'Priority must be one of low, medium, high' });
 
@@ -93,6 +95,10 @@ export const listTasksQuery = z.strictObject({
     .optional()
     .meta({ description: 'Case-insensitive text to find in title or description' }),
   priority: taskPrioritySchema.optional(),
+  due: z.enum(TASK_DUE_FILTERS, { error: 'Due must be one of overdue, today, this_week' }).optional().meta({
+    description:
+      'Days in your profile time zone: overdue = not completed and due before today; this_week = due Monday–Sunday of this week',
+  }),
   sort: z
     .enum(TASK_SORTS, { error: 'Sort must be one of created, updated, title, due_date, priority' })
     .optional()
@@ -118,7 +124,7 @@ export type ListTasksQuery = z.infer<typeof listTasksQuery>;
 
 export const taskCountsSchema = z
   .object({ total: z.number().int(), pending: z.number().int(), completed: z.number().int() })
-  .meta({ description: 'Counts over the search and priority filters, whatever the status filter' });
+  .meta({ description: 'Counts over the search, priority and due filters, whatever the status filter' });
 
 export const taskPageSchema = z
   .object({

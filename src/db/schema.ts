@@ -29,6 +29,8 @@ export const users = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     lastLoginAt: ts('last_login_at'),
+    /** IANA zone (e.g. Europe/Berlin) in which the user's relative dates resolve; null until set. */
+    timeZone: text('time_zone'),
   },
   (t) => [uniqueIndex('users_email_key').on(t.email)],
 );
@@ -195,6 +197,8 @@ export const messages = pgTable(
      * (function_call, function_call_result, message), replayed to the model next turn.
      */
     llmItems: jsonb('llm_items').$type<unknown[]>(),
+    /** The offline assistant's memory of this turn (what it showed, asked, and how to undo it). */
+    offlineMemo: jsonb('offline_memo').$type<Record<string, unknown>>(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [

@@ -82,7 +82,13 @@ describe('GET /api/auth/export', () => {
     );
     expect(res.headers['cache-control']).toBe('no-store');
     const body = res.json();
-    expect(body.profile).toMatchObject({ id: a.userId, email: a.email, name: 'Test User', is_active: true });
+    expect(body.profile).toMatchObject({
+      id: a.userId,
+      email: a.email,
+      name: 'Test User',
+      time_zone: null,
+      is_active: true,
+    });
     expect(body.profile).not.toHaveProperty('password_hash');
     expect(body.tasks.map((x: { id: string }) => x.id).sort()).toEqual(aData.taskIds);
     expect(body.tasks).toContainEqual(

@@ -55,7 +55,9 @@ describe('LLM assistant, provider quirks', () => {
     expect(first?.body.model).toBe('fake-model');
     const system = String(first?.body.messages[0]?.content);
     expect(system).toContain('Tasktalk');
-    expect(system).toMatch(/Today is \w+day, \d{4}-\d{2}-\d{2} \(the user's time zone: UTC\)/);
+    // SPEC §3.5: the model gets the user's today and zone (UTC while the user has set none).
+    const today = new Date(llm.t.clock.now()).toISOString().slice(0, 10);
+    expect(system).toMatch(new RegExp(`Today is \\w+day ${today}, \\d{2}:\\d{2} in the user's time zone \\(UTC\\)`));
     expect(first?.body.tools?.map((x) => x.function.name).sort()).toEqual(
       ['add_task', 'complete_task', 'delete_task', 'list_tasks', 'update_task'].sort(),
     );

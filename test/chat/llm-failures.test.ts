@@ -177,7 +177,11 @@ describe('LLM assistant, truthful failures', () => {
       timeoutMs: 10_000,
       log: pino({}, sink),
     });
-    const turn = { history: [], message: 'hi', ctx: { db: llm.t.database.db, userId: user.userId, now: new Date() } };
+    const turn = {
+      history: [],
+      message: 'hi',
+      ctx: { db: llm.t.database.db, userId: user.userId, now: new Date(), timeZone: 'UTC' },
+    };
     llm.fake.script([rateLimited(45)]);
     await assistant.reply(turn);
     llm.fake.script([], fail(401));

@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { chatLlmSuite } from './chat-llm.suite.js';
 import { oauthConsentSuite } from './oauth-consent.suite.js';
 import { scenario } from './scenario.js';
+import { timeZoneSuite } from './time-zone.suite.js';
 
 export interface Step {
   name: string;
@@ -37,4 +38,5 @@ export const SUITES: Suite[] = [
   },
   chatLlmSuite(),
   oauthConsentSuite,
+  timeZoneSuite,
 ];

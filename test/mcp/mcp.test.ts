@@ -101,6 +101,59 @@ describe('MCP endpoint', () => {
     expect(invalid.isError).toBe(true);
   });
 
+  it('list_tasks filters by priority and due window in the user’s time zone, sorts; update_task reopens (SPEC §3.6)', async () => {
+    const { tools } = await (await connect(alice.accessToken)).listTools();
+    const list = tools.find((x) => x.name === 'list_tasks');
+    expect(Object.keys(list?.inputSchema.properties ?? {})).toEqual(['status', 'query', 'priority', 'due', 'sort']);
+    const update = tools.find((x) => x.name === 'update_task');
+    expect(Object.keys(update?.inputSchema.properties ?? {})).toContain('completed');
+    expect(update?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: true });
+
+    // 2026-03-11T20:00Z is already Thursday the 12th in Pacific/Kiritimati (UTC+14).
+    t.clock.set(Date.parse('2026-03-11T20:00:00Z'));
+    const zone = await t.app.inject({
+      method: 'PUT',
+      url: '/api/auth/profile',
+      headers: bearer(alice.accessToken),
+      payload: { time_zone: 'Pacific/Kiritimati' },
+    });
+    expect(zone.statusCode).toBe(200);
+    await seedTasks(
+      t.database.db,
+      alice.userId,
+      [
+        { title: 'Wed', due_date: '2026-03-11', priority: 'low' },
+        { title: 'Thu', due_date: '2026-03-12', priority: 'high' },
+        { title: 'Sun', due_date: '2026-03-15' },
+        { title: 'Next Mon', due_date: '2026-03-16', priority: 'high' },
+        { title: 'Old done', due_date: '2026-03-01', completed: true },
+      ],
+      t.clock.now(),
+    );
+    const client = await connect(alice.accessToken);
+    const titles = async (args: Record<string, unknown>) =>
+      ((await call(client, 'list_tasks', args)).data as { title: string }[]).map((x) => x.title);
+    expect(await titles({ due: 'today' })).toEqual(['Thu']);
+    expect(await titles({ due: 'overdue' })).toEqual(['Wed']);
+    expect(await titles({ due: 'this_week' })).toEqual(['Wed', 'Thu', 'Sun']);
+    expect(await titles({ priority: 'high' })).toEqual(['Thu', 'Next Mon']);
+    expect(await titles({ sort: 'due_date' })).toEqual(['Old done', 'Wed', 'Thu', 'Sun', 'Next Mon']);
+    const byPriority = await titles({ sort: 'priority', status: 'pending' });
+    expect(byPriority.slice(0, 2).sort()).toEqual(['Next Mon', 'Thu']);
+    expect(byPriority.slice(2)).toEqual(['Sun', 'Wed']);
+    const bad = (await client.callTool({ name: 'list_tasks', arguments: { due: 'yesterday' } })) as ToolOutput;
+    expect(bad.isError).toBe(true);
+
+    const done = (await taskTitles(t.database.db, alice.userId)).find((x) => x.title === 'Old done');
+    const reopened = await call(client, 'update_task', { task_id: done?.id, completed: false, due_date: null });
+    expect(reopened.data).toEqual({ task_id: done?.id, status: 'updated', title: 'Old done' });
+    expect((await taskTitles(t.database.db, alice.userId)).find((x) => x.title === 'Old done')).toMatchObject({
+      completed: false,
+      due_date: null,
+    });
+    t.clock.set(Date.now());
+  });
+
   it('accepts a session access token as well', async () => {
     const client = await connect(alice.accessToken);
     expect((await call(client, 'list_tasks', {})).isError).toBe(false);

@@ -129,6 +129,9 @@ function requestArb(op: Operation, components: Components): fc.Arbitrary<Generat
   });
 }
 
+/** A form field's text; generated objects may carry keys such as "toString" that String() cannot use. */
+const formValue = (v: unknown) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v));
+
 async function send(g: Generated): Promise<{ status: number; type: string; text: string; described: string }> {
   let path = g.op.path;
   for (const [name, value] of Object.entries(g.pathValues)) path = path.replace(`{${name}}`, encodeURIComponent(value));
@@ -141,7 +144,7 @@ async function send(g: Generated): Promise<{ status: number; type: string; text:
     headers['content-type'] = g.contentType;
     body =
       g.contentType === 'application/x-www-form-urlencoded' && g.body && typeof g.body === 'object'
-        ? new URLSearchParams(Object.entries(g.body).map(([k, v]): [string, string] => [k, String(v)])).toString()
+        ? new URLSearchParams(Object.entries(g.body).map(([k, v]): [string, string] => [k, formValue(v)])).toString()
         : JSON.stringify(g.body);
   }
   const url = `${path}${qs ? `?${qs}` : ''}`;

@@ -34,6 +34,7 @@ export async function collectAccountData(db: Db, userId: string, now: Date) {
       id: user.id,
       email: user.email,
       name: user.name,
+      time_zone: user.timeZone,
       is_active: user.isActive,
       created_at: user.createdAt.toISOString(),
       updated_at: user.updatedAt.toISOString(),

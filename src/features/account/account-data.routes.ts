@@ -33,6 +33,7 @@ const exportSchema = z
       id: z.uuid(),
       email: z.string(),
       name: z.string().nullable(),
+      time_zone: z.string().nullable(),
       is_active: z.boolean(),
       created_at: stamp,
       updated_at: stamp,

@@ -92,7 +92,7 @@ export const accountRoutes =
       {
         schema: {
           tags: ['account'],
-          summary: 'Change the display name',
+          summary: 'Change the display name and/or time zone (an IANA name; unknown zones are refused)',
           security,
           body: updateProfileRequest,
           response: { 200: profileSchema, ...errors },
@@ -100,7 +100,12 @@ export const accountRoutes =
       },
       async (request) => {
         const { userId } = principalOf(request);
-        const user = await service.users.update(userId, { name: request.body.name, updatedAt: new Date(clock.now()) });
+        const { name, time_zone } = request.body;
+        const user = await service.users.update(userId, {
+          ...(name !== undefined ? { name } : {}),
+          ...(time_zone !== undefined ? { timeZone: time_zone } : {}),
+          updatedAt: new Date(clock.now()),
+        });
         if (!user) throw new AppError('INVALID_TOKEN');
         return profile(user);
       },

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { users } from '../../db/schema.js';
 import { hasErrorCode } from '../../lib/error-causes.js';
+import { DEFAULT_TIME_ZONE } from '../../lib/time-zone.js';
 
 export type User = typeof users.$inferSelect;
 
@@ -49,7 +50,7 @@ export function createUsersRepository(db: Db) {
     },
     async update(
       id: string,
-      values: Partial<Pick<User, 'name' | 'passwordHash' | 'updatedAt' | 'lastLoginAt' | 'isActive'>>,
+      values: Partial<Pick<User, 'name' | 'passwordHash' | 'updatedAt' | 'lastLoginAt' | 'isActive' | 'timeZone'>>,
     ) {
       const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning();
       return row ?? null;
@@ -60,5 +61,17 @@ export function createUsersRepository(db: Db) {
 export type UsersRepository = ReturnType<typeof createUsersRepository>;
 
 export function publicUser(user: User) {
-  return { id: user.id, email: user.email, name: user.name, created_at: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    created_at: user.createdAt.toISOString(),
+    time_zone: user.timeZone,
+  };
+}
+
+/** The user's IANA time zone, or UTC while they have not set one (SPEC §3.5: dates are the user's). */
+export async function findTimeZone(db: Db, userId: string): Promise<string> {
+  const [row] = await db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, userId)).limit(1);
+  return row?.timeZone ?? DEFAULT_TIME_ZONE;
 }

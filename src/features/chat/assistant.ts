@@ -1,4 +1,5 @@
 import type { StoredToolCall } from '../../db/schema.js';
+import { dateContext } from '../../lib/time-zone.js';
 import type { AnyTaskTool, ToolContext } from '../tools/task-tools.js';
 
 /** A past message of the conversation, as the assistant sees it. */
@@ -8,6 +9,8 @@ export interface HistoryMessage {
   toolCalls: StoredToolCall[] | null;
   /** The LLM assistant's stored items of this message (messages.llm_items), if any. */
   llmItems?: unknown[] | null;
+  /** What the offline assistant stored with its reply (null for other messages). */
+  offlineMemo?: Record<string, unknown> | null;
 }
 
 export interface AssistantTurn {
@@ -15,8 +18,6 @@ export interface AssistantTurn {
   history: HistoryMessage[];
   message: string;
   ctx: ToolContext;
-  /** The user's IANA time zone, for "today" in prompts (UTC until profiles have one). */
-  timeZone?: string;
   /** Aborted when the client goes away (the stop button): the turn ends and keeps what it did. */
   signal?: AbortSignal;
   /** Text as it is written, for streaming. The concatenated pieces equal the final response. */
@@ -32,6 +33,8 @@ export interface AssistantReply {
   toolCalls: StoredToolCall[];
   /** The LLM assistant's turn as Agents SDK items, stored for replay (messages.llm_items). */
   llmItems?: unknown[];
+  /** The offline assistant's conversation memory for this turn, stored beside the message. */
+  offlineMemo?: Record<string, unknown>;
 }
 
 /** The offline assistant and the LLM assistant answer through the same shape. */
@@ -50,4 +53,17 @@ export async function callTool(
   const result = await tool.execute(ctx, args);
   calls.push({ tool_name: tool.name, arguments: args, result: result.output });
   return result;
+}
+
+/**
+ * The user's "today" for an LLM's instructions (SPEC §3.5: dates are the
+ * user's): local day, weekday, time and IANA zone of this turn.
+ */
+export function dateInstructions(ctx: Pick<ToolContext, 'now' | 'timeZone'>): string {
+  const d = dateContext(ctx.now, ctx.timeZone);
+  return (
+    `Today is ${d.weekday} ${d.today}, ${d.local_time} in the user's time zone (${d.time_zone}). ` +
+    'Resolve relative dates ("tomorrow", "next Friday", "end of the month") in that zone and pass due dates as YYYY-MM-DD; ' +
+    'list_tasks due=today/overdue/this_week already counts days in that zone.'
+  );
 }

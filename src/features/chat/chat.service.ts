@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { StoredToolCall } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
+import { findTimeZone } from '../auth/users.repository.js';
 import type { Assistant, AssistantReply, AssistantTurn, HistoryMessage } from './assistant.js';
 import { type ConversationRow, createConversationsRepository, type MessageRow } from './conversations.repository.js';
 
@@ -30,7 +31,13 @@ export function titleFrom(message: string): string {
 }
 
 export function toHistory(rows: MessageRow[]): HistoryMessage[] {
-  return rows.map((m) => ({ role: m.role, content: m.content, toolCalls: m.toolCalls, llmItems: m.llmItems }));
+  return rows.map((m) => ({
+    role: m.role,
+    content: m.content,
+    toolCalls: m.toolCalls,
+    llmItems: m.llmItems,
+    offlineMemo: m.offlineMemo,
+  }));
 }
 
 export function createChatService(deps: { db: Db; clock: Clock; assistant: Assistant }) {
@@ -76,12 +83,11 @@ export function createChatService(deps: { db: Db; clock: Clock; assistant: Assis
       turn: StartedTurn,
       live: Pick<AssistantTurn, 'signal' | 'onDelta' | 'onToolCall' | 'onStatus'> = {},
     ): Promise<AssistantReply & { conversationId: string }> {
+      const timeZone = await findTimeZone(db, turn.userId);
       const reply = await assistant.reply({
         history: turn.history,
         message: turn.message,
-        ctx: { db, userId: turn.userId, now: now() },
-        // SEAM(h10-offline): pass the user's IANA time zone here once profiles have `time_zone`.
-        timeZone: 'UTC',
+        ctx: { db, userId: turn.userId, now: now(), timeZone },
         ...live,
       });
       const toolCalls: StoredToolCall[] = reply.toolCalls;
@@ -92,6 +98,7 @@ export function createChatService(deps: { db: Db; clock: Clock; assistant: Assis
         content: reply.response,
         toolCalls: toolCalls.length > 0 ? toolCalls : null,
         llmItems: reply.llmItems && reply.llmItems.length > 0 ? reply.llmItems : null,
+        offlineMemo: reply.offlineMemo ?? null,
         now: now(),
       });
       return { ...reply, conversationId: turn.conversation.id };

@@ -71,6 +71,7 @@ export function createConversationsRepository(db: Db) {
       content: string;
       toolCalls: StoredToolCall[] | null;
       llmItems?: unknown[] | null;
+      offlineMemo?: Record<string, unknown> | null;
       now: Date;
     }): Promise<MessageRow> {
       const [row] = await db
@@ -82,6 +83,7 @@ export function createConversationsRepository(db: Db) {
           content: input.content,
           toolCalls: input.toolCalls,
           llmItems: input.llmItems ?? null,
+          offlineMemo: input.offlineMemo ?? null,
           // Strictly after the previous message, so order survives equal clock readings.
           createdAt: sql`greatest(${input.now.toISOString()}::timestamptz, (select max(${messages.createdAt}) + interval '1 millisecond' from ${messages} where ${messages.conversationId} = ${input.conversationId}))`,
         })

@@ -5,7 +5,9 @@ import type { Db } from '../../db/client.js';
 import { type AuthGuard, bearerToken, type Principal, principalOf, tokenError } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
+import { DEFAULT_TIME_ZONE } from '../../lib/time-zone.js';
 import { SCOPES } from '../auth/personal-tokens.js';
+import { findTimeZone } from '../auth/users.repository.js';
 import { protectedResourceMetadata, resourceMetadataUrl, withResourceMetadata } from './protected-resource.js';
 
 export interface McpDeps {
@@ -107,10 +109,14 @@ export function registerMcp(app: FastifyInstance, deps: McpDeps) {
         }
       }
 
+      // Only a tool call needs the user's zone (due filters); tools/list and initialize skip the read.
+      const timeZone =
+        calledTools(request.body).length > 0 ? await findTimeZone(db, principal.userId) : DEFAULT_TIME_ZONE;
       const server = createTasksMcpServer(principal, () => ({
         db,
         userId: principal.userId,
         now: new Date(clock.now()),
+        timeZone,
       }));
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       reply.hijack();

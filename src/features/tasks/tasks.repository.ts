@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, type Placeholder, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, lte, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { alias, type PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { tasks } from '../../db/schema.js';
@@ -29,6 +29,10 @@ export interface ListFilter {
   completed?: boolean;
   search?: string;
   priority?: TaskRow['priority'];
+  /** Due dates (YYYY-MM-DD), inclusive; `dueBefore` is exclusive and keeps only open tasks (overdue). */
+  dueFrom?: string;
+  dueTo?: string;
+  dueBefore?: string;
 }
 
 /** LIKE treats % and _ as wildcards; a search for "100%" means the characters. */
@@ -39,6 +43,9 @@ function likePattern(text: string): string {
 function filterConditions(table: TaskTable, ownerId: string | Placeholder, filter: ListFilter): SQL[] {
   const conditions: SQL[] = [eq(table.ownerId, ownerId)];
   if (filter.priority) conditions.push(eq(table.priority, filter.priority));
+  if (filter.dueFrom) conditions.push(gte(table.dueDate, filter.dueFrom));
+  if (filter.dueTo) conditions.push(lte(table.dueDate, filter.dueTo));
+  if (filter.dueBefore) conditions.push(lt(table.dueDate, filter.dueBefore), eq(table.completed, false));
   if (filter.search) {
     const pattern = likePattern(filter.search);
     conditions.push(
@@ -158,7 +165,14 @@ function preparedFirstPage(db: Db, filter: ListFilter, page: PageRequest): Prepa
 }
 
 export async function selectPage(db: Db, ownerId: string, filter: ListFilter, page: PageRequest) {
-  const simple = !page.after && !filter.search && !filter.priority && typeof page.limit === 'number';
+  const simple =
+    !page.after &&
+    !filter.search &&
+    !filter.priority &&
+    !filter.dueFrom &&
+    !filter.dueTo &&
+    !filter.dueBefore &&
+    typeof page.limit === 'number';
   const rows = simple
     ? await preparedFirstPage(db, filter, page).execute({ owner: ownerId, limit: page.limit as number })
     : await pageQuery(db, ownerId, filter, page);

@@ -16,6 +16,8 @@ import type { Db } from '../../db/client.js';
 import { type AuthGuard, principalOf } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
+import { localDate } from '../../lib/time-zone.js';
+import { findTimeZone } from '../auth/users.repository.js';
 import { addTask, deleteTask, getTask, listTasks, type Task, toggleTask, updateTask } from './tasks.service.js';
 
 export interface TasksRouteDeps {
@@ -71,7 +73,13 @@ function taskEndpoints(deps: TasksRouteDeps, alias: boolean): FastifyPluginAsync
           response: { 200: taskPageSchema, ...errors },
         },
       },
-      async (request) => listTasks(db, principalOf(request).userId, request.query),
+      async (request) => {
+        const { userId } = principalOf(request);
+        const { due } = request.query;
+        // "today" is the user's day, in their profile time zone (SPEC §3.5); read only when asked for.
+        const today = due ? localDate(now(), await findTimeZone(db, userId)) : undefined;
+        return listTasks(db, userId, { ...request.query, ...(today ? { today } : {}) });
+      },
     );
 
     app.post(

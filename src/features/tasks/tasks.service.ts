@@ -3,6 +3,7 @@ import { newTaskInput, taskPatchInput } from '../../contracts/tasks.js';
 import type { Db } from '../../db/client.js';
 import { validationError } from '../../http/errors.js';
 import { hasErrorCode } from '../../lib/error-causes.js';
+import { type DueFilter, dueRange } from '../../lib/time-zone.js';
 import { isUuid } from '../../lib/uuid.js';
 import { decodeCursor, encodeCursor, invalidCursor, type SortOrder, type TaskSort } from './cursor.js';
 import {
@@ -60,6 +61,9 @@ export interface ListQuery {
   status?: 'all' | 'pending' | 'completed';
   search?: string;
   priority?: TaskPriority;
+  /** Needs `today`: the caller's local day (YYYY-MM-DD) in the user's time zone. */
+  due?: DueFilter;
+  today?: string;
   sort?: TaskSort;
   order?: SortOrder;
   limit?: number;
@@ -127,9 +131,14 @@ export async function listTasks(db: Db, ownerId: string, query: ListQuery = {}):
   const limit = Math.min(Math.max(requested, 1), MAX_LIMIT);
   const after = query.cursor ? decodeCursor(query.cursor, sort, order) : null;
   const search = query.search?.trim();
+  if (query.due && !query.today) throw new Error('listTasks: a due filter needs the user’s today');
+  const range = query.due && query.today ? dueRange(query.due, query.today) : {};
   const filter: ListFilter = {
     ...(search ? { search } : {}),
     ...(query.priority ? { priority: query.priority } : {}),
+    ...(range.from ? { dueFrom: range.from } : {}),
+    ...(range.to ? { dueTo: range.to } : {}),
+    ...(range.before ? { dueBefore: range.before } : {}),
   };
   const status = query.status ?? 'all';
   const pageFilter: ListFilter = status === 'all' ? filter : { ...filter, completed: status === 'completed' };

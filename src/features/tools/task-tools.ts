@@ -1,7 +1,17 @@
 import { z } from 'zod';
+import { TASK_DUE_FILTERS, TASK_SORTS } from '../../contracts/tasks.js';
 import type { Db } from '../../db/client.js';
+import { localDate } from '../../lib/time-zone.js';
 import { isUuid } from '../../lib/uuid.js';
-import { addTask, deleteTask, listTasks, setTaskCompleted, type Task, updateTask } from '../tasks/tasks.service.js';
+import {
+  addTask,
+  defaultOrder,
+  deleteTask,
+  listTasks,
+  setTaskCompleted,
+  type Task,
+  updateTask,
+} from '../tasks/tasks.service.js';
 
 /**
  * The five task tools of SPEC §3.6, defined once. The offline assistant, the LLM
@@ -14,6 +24,8 @@ export interface ToolContext {
   db: Db;
   userId: string;
   now: Date;
+  /** The user's IANA time zone: "today", "overdue" and "this week" are days there. */
+  timeZone: string;
 }
 
 export type ToolScope = 'tasks:read' | 'tasks:write';
@@ -38,14 +50,28 @@ export const addTaskInput = z.object({
 export const listTasksInput = z.object({
   status: z.enum(['all', 'pending', 'completed']).optional().describe('Which tasks to list (default all)'),
   query: z.string().trim().max(200).optional().describe('Only tasks whose title or description contains this text'),
+  priority: priority.optional().describe('Only tasks of this priority'),
+  due: z
+    .enum(TASK_DUE_FILTERS)
+    .optional()
+    .describe(
+      'Only tasks due in this window, in the user’s time zone: overdue (not completed, due before today), today, this_week (Monday–Sunday)',
+    ),
+  sort: z
+    .enum(TASK_SORTS)
+    .optional()
+    .describe(
+      'Order: created (default, oldest first), updated (newest first), title, due_date (soonest first), priority (high first)',
+    ),
 });
 export const completeTaskInput = z.object({ task_id: taskId });
 export const updateTaskInput = z.object({
   task_id: taskId,
   title: title.optional().describe('New title'),
-  description: description.optional().describe('New description'),
+  description: description.nullable().optional().describe('New description (replaces the old one); null removes it'),
   priority: priority.optional(),
-  due_date: dueDate.optional(),
+  due_date: dueDate.nullable().optional().describe('New due date as YYYY-MM-DD; null removes it'),
+  completed: z.boolean().optional().describe('true completes the task, false reopens it'),
 });
 export const deleteTaskInput = z.object({ task_id: taskId });
 
@@ -108,15 +134,18 @@ export const addTaskTool = defineTool({
 export const listTasksTool = defineTool({
   name: 'list_tasks',
   description:
-    'List the user’s tasks, oldest first, optionally only pending or completed ones or those matching a text.',
+    'List the user’s tasks (oldest first unless sorted), optionally filtered by status, text, priority or due window.',
   scope: 'tasks:read',
   input: listTasksInput,
   run: async (ctx, input): Promise<ToolResult<ListedTask[]>> => {
+    const sort = input.sort ?? 'created';
     const page = await listTasks(ctx.db, ctx.userId, {
       status: input.status ?? 'all',
       ...(input.query ? { search: input.query } : {}),
-      sort: 'created',
-      order: 'asc',
+      ...(input.priority ? { priority: input.priority } : {}),
+      ...(input.due ? { due: input.due, today: localDate(ctx.now, ctx.timeZone) } : {}),
+      sort,
+      order: sort === 'created' ? 'asc' : defaultOrder(sort),
       limit: LIST_LIMIT,
     });
     const output = page.items.map((t) => ({
@@ -143,7 +172,8 @@ export const completeTaskTool = defineTool({
 
 export const updateTaskTool = defineTool({
   name: 'update_task',
-  description: 'Change the title, description, priority or due date of one of the user’s tasks.',
+  description:
+    'Change the title, description, priority, due date or completion of one of the user’s tasks (completed: false reopens it).',
   scope: 'tasks:write',
   input: updateTaskInput,
   run: async (ctx, { task_id, ...patch }) =>

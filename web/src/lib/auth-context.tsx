@@ -62,6 +62,26 @@ export function AuthProvider({ client, children }: { client: ApiClient; children
 
   useEffect(() => client.onSessionEnded((reason) => signedOut(reason)), [client, signedOut]);
 
+  // SPEC §3.1: a user without a time zone gets this browser's on first sign-in, so
+  // "tomorrow" means their tomorrow. Best effort: a refusal leaves it unset (UTC).
+  const zoneSent = useRef<string | null>(null);
+  useEffect(() => {
+    if (state.status !== 'signed-in' || state.user.time_zone !== null || zoneSent.current === state.user.id) return;
+    zoneSent.current = state.user.id;
+    const time_zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    client
+      .request<User>('/api/auth/profile', { method: 'PUT', body: { time_zone } })
+      .then((profile) => {
+        const { id, email, name, created_at } = profile;
+        setState((s) =>
+          s.status === 'signed-in' && s.user.id === id
+            ? { ...s, user: { id, email, name, created_at, time_zone: profile.time_zone } }
+            : s,
+        );
+      })
+      .catch(() => undefined);
+  }, [state, client]);
+
   // SPEC §4: logging out in one tab logs out every tab of this browser.
   useEffect(() => {
     if (typeof BroadcastChannel === 'undefined') return;

@@ -75,7 +75,7 @@ export function createLlmAssistant(options: LlmOptions): Assistant {
   async function run(turn: AssistantTurn, recorder: TurnRecorder, signals: TurnSignals): Promise<Failure | null> {
     const agent = new Agent({
       name: 'Tasktalk',
-      instructions: systemPrompt(turn.ctx.now, turn.timeZone ?? 'UTC'),
+      instructions: systemPrompt(turn.ctx),
       tools: agentTools(turn.ctx, recorder),
       modelSettings: {
         retry: {

@@ -9,6 +9,9 @@
  * nothing inside such a block is ever a request. Only the user's chat messages are.
  */
 
+import type { ToolContext } from '../../tools/task-tools.js';
+import { dateInstructions } from '../assistant.js';
+
 export const DATA_TAG = 'task_data';
 
 const RULES = `You are Tasktalk, a friendly assistant that manages the user's todo list.
@@ -24,29 +27,9 @@ Rules:
 - Dates for tools are YYYY-MM-DD. Resolve words such as "tomorrow" or "next Friday" from today's date below.
 - Keep answers short. Use plain text; number lists 1., 2., 3.`;
 
-/** Today's date as the user lives it: weekday and YYYY-MM-DD in `timeZone` (IANA; invalid → UTC). */
-export function todayIn(now: Date, timeZone: string): { zone: string; date: string; weekday: string } {
-  let zone = timeZone;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-  } catch {
-    zone = 'UTC';
-  }
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    weekday: 'long',
-  }).formatToParts(now);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { zone, date: `${part('year')}-${part('month')}-${part('day')}`, weekday: part('weekday') };
-}
-
-/** The system prompt for one turn: the rules, then today's date in the user's time zone. */
-export function systemPrompt(now: Date, timeZone: string): string {
-  const today = todayIn(now, timeZone);
-  return `${RULES}\n\nToday is ${today.weekday}, ${today.date} (the user's time zone: ${today.zone}).`;
+/** The system prompt for one turn: the rules, then today's date and time in the user's time zone. */
+export function systemPrompt(ctx: Pick<ToolContext, 'now' | 'timeZone'>): string {
+  return `${RULES}\n\n${dateInstructions(ctx)}`;
 }
 
 /**

@@ -1,133 +1,175 @@
-import type { StoredToolCall } from '../../../db/schema.js';
-import {
-  addTaskTool,
-  completeTaskTool,
-  deleteTaskTool,
-  type ListedTask,
-  listTasksTool,
-  type ToolContext,
-  updateTaskTool,
-} from '../../tools/task-tools.js';
-import { type Assistant, type AssistantReply, callTool } from '../assistant.js';
-import { type Intent, parseUtterance, type TaskRef } from './parser.js';
-import { numbered, replies } from './replies.js';
-import { lastShownList, resolveRef } from './resolve.js';
+import type { ToolContext } from '../../tools/task-tools.js';
+import type { Assistant, AssistantReply } from '../assistant.js';
+import { addTasks, LIST_WORDS, listTasks, readNewTasks } from './compose.js';
+import { parseDate } from './dates.js';
+import { act, actionOf, undo } from './handlers.js';
+import { correctVerb, type Match, matchIntent } from './intents.js';
+import { type Context, contextFrom } from './memo.js';
+import { answerPending } from './pending.js';
+import { matchTitle, parseRef } from './references.js';
+import { replies } from './replies.js';
+import { priorityWord } from './slots.js';
+import { clauses, isPleasantry, looksForeign, stripFiller } from './text.js';
+import { allTasks, startTurn, type Turn } from './turn.js';
 
 /**
- * The built-in assistant used when no LLM is configured: a deterministic parser
- * and responder. It reads and changes tasks only through the shared task tools,
- * as the authenticated user; a misunderstanding changes nothing.
+ * The built-in assistant used when no LLM is configured (SPEC §3.5): an intent
+ * table (intents.ts) and slot extractors (dates, titles, priority, notes,
+ * references) over each sentence of the message. It reads and changes tasks
+ * only through the shared task tools, as the authenticated user; what it does
+ * not understand changes nothing, and when unsure it asks.
  */
 export function createOfflineAssistant(): Assistant {
   return {
     kind: 'offline',
     async reply({ history, message, ctx }): Promise<AssistantReply> {
-      const calls: StoredToolCall[] = [];
-      const intent = parseUtterance(message, ctx.now);
-      const response = await respond(intent, { ctx, calls, shown: lastShownList(history) });
-      return { response, toolCalls: calls };
+      const turn = startTurn(ctx, contextFrom(history));
+      const response = await understand(message, turn);
+      return { response, toolCalls: turn.calls, offlineMemo: { ...turn.memo } };
     },
   };
 }
 
-interface TurnState {
-  ctx: ToolContext;
-  calls: StoredToolCall[];
-  shown: ListedTask[] | null;
+interface Piece {
+  text: string;
+  match: Match | null;
+  /** "and X too": leans on the previous action. */
+  followUp: boolean;
 }
 
-/** Every task, oldest first; a lookup, not shown to the user, so not recorded as a call. */
-async function allTasks(ctx: ToolContext): Promise<ListedTask[]> {
-  const result = await listTasksTool.execute(ctx, { status: 'all' });
-  return result.ok ? result.output : [];
+const dateRef = (ctx: ToolContext) => ({ now: ctx.now, timeZone: ctx.timeZone });
+
+function read(text: string, ctx: ToolContext): Piece {
+  const cleaned = correctVerb(stripFiller(text));
+  const lead = /^(?:and|also|plus|oh and)\b/i;
+  const followUp =
+    lead.test(cleaned) ||
+    lead.test(text.trim().replace(/^(?:ok|oh|wait|no)[\s,]+/i, '')) ||
+    /\b(?:too|as well)$/i.test(cleaned);
+  let match = matchIntent(cleaned, dateRef(ctx));
+  const bare = cleaned.replace(/^(?:and|also|plus)\s+/i, '');
+  if (!match && bare !== cleaned) match = matchIntent(correctVerb(stripFiller(bare)), dateRef(ctx));
+  return { text: bare.replace(/\s+(?:too|as well)$/i, ''), match, followUp };
 }
 
-/** Shows the full list (recorded, so its numbering becomes "the last list shown"). */
-async function showAll(state: TurnState): Promise<ListedTask[]> {
-  const result = await callTool(listTasksTool, state.ctx, { status: 'all' }, state.calls);
-  return result.ok ? (result.output as ListedTask[]) : [];
-}
+/** Commas outside quotes: "the plants still need watering, uncheck it". */
+const COMMA_OUTSIDE_QUOTES = /\s*,\s*(?=(?:[^'"“”]*['"“”][^'"“”]*['"“”])*[^'"“”]*$)/;
 
-const refText = (ref: TaskRef) => (ref.kind === 'title' ? ref.text : `task ${ref.n}`);
-
-/** Resolves a reference or returns the question/answer to give instead. */
-async function target(
-  ref: TaskRef,
-  state: TurnState,
-  preferPending: boolean,
-): Promise<{ task: ListedTask } | { say: string }> {
-  const tasks = await allTasks(state.ctx);
-  const resolution = resolveRef(ref, { tasks, shown: state.shown, preferPending });
-  switch (resolution.kind) {
-    case 'found':
-      return { task: resolution.task };
-    case 'ambiguous':
-      return { say: replies.ambiguous(refText(ref), resolution.candidates) };
-    case 'bad-number': {
-      const head = replies.noSuchNumber(resolution.n, resolution.list.length);
-      return { say: resolution.list.length > 0 ? `${head}\n${numbered(resolution.list)}` : head };
-    }
-    case 'none':
-      // Seeds' rule: when a reference is not found, show the tasks there are.
-      return { say: replies.notFound(refText(ref), await showAll(state)) };
+/**
+ * The pieces of a message that ask for something: each sentence whole, or its
+ * comma parts when the whole is no command but a part is, or when two parts
+ * are commands of their own. Parts that are no command are asides: the
+ * context "it" may point into.
+ */
+function piecesOf(message: string, ctx: ToolContext): { pieces: Piece[]; asides: string[] } {
+  const pieces: Piece[] = [];
+  const asides: string[] = [];
+  for (const sentence of clauses(message)) {
+    const whole = read(sentence, ctx);
+    const parts = sentence.split(COMMA_OUTSIDE_QUOTES).filter(Boolean);
+    const partPieces = parts.length > 1 ? parts.map((p) => read(p, ctx)) : [];
+    const commands = partPieces.filter((p) => p.match).length;
+    if (commands > 0 && (!whole.match || commands >= 2)) {
+      for (const p of partPieces) {
+        if (p.match) pieces.push(p);
+        else asides.push(p.text);
+      }
+    } else if (whole.match || whole.text) pieces.push(whole);
   }
+  return { pieces, asides };
 }
 
-async function act(
-  state: TurnState,
-  ref: TaskRef,
-  preferPending: boolean,
-  run: (task: ListedTask) => Promise<string>,
-): Promise<string> {
-  const found = await target(ref, state, preferPending);
-  return 'say' in found ? found.say : run(found.task);
-}
+async function understand(message: string, turn: Turn): Promise<string> {
+  const { pieces, asides } = piecesOf(message, turn.ctx);
+  turn.aside = asides.join('. ');
+  const actionable = pieces.filter((p) => p.match || !isPleasantry(p.text));
 
-function failure(output: { error: string; message: string }): string {
-  return output.error === 'not_found' ? replies.gone() : replies.invalid(output.message);
-}
-
-async function respond(intent: Intent, state: TurnState): Promise<string> {
-  const { ctx, calls } = state;
-  switch (intent.kind) {
-    case 'greeting':
+  const pending = turn.context.pending;
+  if (pending && actionable.length > 0) {
+    const first = actionable[0] as Piece;
+    const answered =
+      first.match && first.match.intent !== 'cancel' ? null : await answerPending(turn, pending, first.text);
+    if (answered !== null) return answered;
+  }
+  if (actionable.length === 0) {
+    if (pieces.some((p) => /^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening))\b/i.test(p.text)))
       return replies.greeting();
+    if (pieces.some((p) => /\b(?:thanks?|thank you|thx|ty|cheers)\b/i.test(p.text))) return replies.thanks();
+    return pieces.length > 0 ? replies.ok() : replies.unknown();
+  }
+
+  const said: string[] = [];
+  for (const piece of actionable) {
+    const answer = await perform(turn, piece, turn.context);
+    // "I finished the report, can you tick it off?": the second piece repeats the first.
+    if (answer !== null && !said.includes(answer)) said.push(answer);
+  }
+  if (said.length === 0) return looksForeign(message) ? replies.foreign() : replies.unknown();
+  return said.join('\n');
+}
+
+async function perform(turn: Turn, piece: Piece, context: Context): Promise<string | null> {
+  const m = piece.match;
+  if (!m) return followUp(turn, piece, context);
+  switch (m.intent) {
+    case 'undo':
+      return undo(turn);
+    case 'cancel':
+      return replies.cancelled();
     case 'help':
       return replies.help();
-    case 'unknown':
-      return replies.unknown();
+    case 'bulk':
+      return replies.bulk();
+    case 'list':
+      if (
+        m.slots.rest &&
+        !LIST_WORDS.test(m.slots.rest) &&
+        !/^(?:show|list|display|find|search|view|see)\b/i.test(piece.text)
+      ) {
+        return null;
+      }
+      return listTasks(turn, piece.text);
     case 'add': {
-      const args = {
-        title: intent.title,
-        ...(intent.priority ? { priority: intent.priority } : {}),
-        ...(intent.due_date ? { due_date: intent.due_date } : {}),
-      };
-      const result = await callTool(addTaskTool, ctx, args, calls);
-      return result.ok ? replies.added(intent.title, intent.priority, intent.due_date) : failure(result.output);
+      const read = readNewTasks(m.slots.rest ?? '', dateRef(turn.ctx));
+      if ('say' in read) return read.say;
+      if ('ask' in read) {
+        turn.memo.pending = read.pending;
+        return read.ask;
+      }
+      return addTasks(turn, read.tasks);
     }
-    case 'list': {
-      const args = { status: intent.status, ...(intent.query ? { query: intent.query } : {}) };
-      const result = await callTool(listTasksTool, ctx, args, calls);
-      return result.ok ? replies.list(intent.status, result.output as ListedTask[], intent.query) : replies.failed();
+    default: {
+      const action = actionOf(m);
+      if (!action) return null;
+      // "Booked the flights" names a task by what was done; "Tired of this" names none: not a request at all.
+      if (m.slots.past && matchTitle(m.slots.ref ?? '', await allTasks(turn)).kind === 'none') return null;
+      // "bring it back" right after a delete means the deleted task: that is an undo.
+      if (m.intent === 'reopen' && context.last === 'delete' && parseRef(m.slots.ref ?? 'it')?.kind === 'pronoun') {
+        return undo(turn);
+      }
+      return act(turn, m.slots.ref ?? 'it', action);
     }
-    case 'complete':
-      return act(state, intent.ref, true, async (task) => {
-        const result = await callTool(completeTaskTool, ctx, { task_id: task.id }, calls);
-        return result.ok ? replies.completed(task.title) : failure(result.output);
-      });
-    case 'delete':
-      return act(state, intent.ref, false, async (task) => {
-        const result = await callTool(deleteTaskTool, ctx, { task_id: task.id }, calls);
-        return result.ok ? replies.deleted(task.title) : failure(result.output);
-      });
-    case 'update':
-      return act(state, intent.ref, false, async (task) => {
-        const result = await callTool(updateTaskTool, ctx, { task_id: task.id, ...intent.changes }, calls);
-        if (!result.ok) return failure(result.output);
-        const { title, priority, due_date } = intent.changes;
-        if (title) return replies.renamed(task.title, title);
-        if (priority) return replies.reprioritised(task.title, priority);
-        return replies.redated(task.title, due_date ?? '');
-      });
   }
+}
+
+/** "and call mom too", "and the groceries", "actually no, saturday": the previous action again, or a change to "it". */
+async function followUp(turn: Turn, piece: Piece, context: Context): Promise<string | null> {
+  const text = piece.text;
+  const date = parseDate(text, dateRef(turn.ctx));
+  if (date && context.focus.length > 0) return act(turn, 'it', { kind: 'update', fields: { due_date: date } });
+  const priority = priorityWord(text);
+  if (priority && context.focus.length > 0) return act(turn, 'it', { kind: 'update', fields: { priority } });
+  if (!piece.followUp || !context.last) return null;
+  if (context.last === 'add') {
+    const read = readNewTasks(text, dateRef(turn.ctx));
+    if ('say' in read) return read.say;
+    if ('ask' in read) {
+      turn.memo.pending = read.pending;
+      return read.ask;
+    }
+    return addTasks(turn, read.tasks);
+  }
+  if (context.last === 'list') return listTasks(turn, text);
+  if (context.lastAction) return act(turn, text, context.lastAction);
+  return null;
 }

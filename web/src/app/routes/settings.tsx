@@ -7,6 +7,7 @@ import { DataSection } from '../../features/settings/components/data-section.js'
 import { PasswordForm } from '../../features/settings/components/password-form.js';
 import { ProfileForm } from '../../features/settings/components/profile-form.js';
 import { SessionsList } from '../../features/settings/components/sessions-list.js';
+import { TimeZoneForm } from '../../features/settings/components/time-zone-form.js';
 import { TokensSection } from '../../features/settings/components/tokens-section.js';
 import { messageOf } from '../../lib/api-error.js';
 import { useAuth } from '../../lib/auth-context.js';
@@ -24,6 +25,9 @@ export function SettingsPage() {
       <h1>Settings</h1>
       <div className="card">
         <ProfileForm user={user} onSaved={setUser} />
+      </div>
+      <div className="card">
+        <TimeZoneForm user={user} onSaved={setUser} />
       </div>
       <div className="card">
         <PasswordForm email={user.email} feedback={(p) => <PasswordFeedback password={p} email={user.email} />} />

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { Alert } from '../../../components/ui/alert.js';
 import { Field } from '../../../components/ui/field.js';
 import { fieldErrorsOf, messageOf } from '../../../lib/api-error.js';
-import { useUpdateProfile } from '../api/update-profile.js';
+import { userOf, useUpdateProfile } from '../api/update-profile.js';
 
 export function ProfileForm({ user, onSaved }: { user: User; onSaved(user: User): void }) {
   const update = useUpdateProfile();
@@ -18,8 +18,8 @@ export function ProfileForm({ user, onSaved }: { user: User; onSaved(user: User)
     if (!parsed.success) return setError(parsed.error.issues[0]?.message);
     setError(undefined);
     try {
-      const profile = await update.mutateAsync(parsed.data);
-      onSaved({ id: profile.id, email: profile.email, name: profile.name, created_at: profile.created_at });
+      const profile = await update.mutateAsync({ name: parsed.data });
+      onSaved(userOf(profile));
       setSaved(true);
     } catch (e) {
       setError(fieldErrorsOf(e).name ?? messageOf(e));

@@ -1,0 +1,1 @@
+ALTER TABLE "messages" ADD COLUMN "offline_memo" jsonb;
