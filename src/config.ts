@@ -99,6 +99,7 @@ const envSchema = z.object({
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json'], { error: 'must be pretty or json' }).optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -139,6 +140,8 @@ export interface Config {
   bodyLimit: number;
   openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
   logLevel: string;
+  /** `pretty` or `json`; unset: pretty when stdout is a terminal, JSON otherwise (the server decides). */
+  logFormat: 'pretty' | 'json' | undefined;
   /** Worker processes (node:cluster); more than one needs PostgreSQL and Redis. */
   webConcurrency: number;
   warnings: string[];
@@ -253,6 +256,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bodyLimit: env.BODY_LIMIT,
     openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     webConcurrency: env.WEB_CONCURRENCY,
     warnings,
   };
