@@ -134,7 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tasksRoutes({ db: database.db, guard: auth.guard, clock }));
   await registerChat(app, { config, db: database.db, guard: auth.guard, clock, log: app.log });
   registerMcp(app, { config, db: database.db, guard: auth.guard, clock, log: app.log });
-  await registerStatic(app); // last: the web app's history fallback must not shadow API routes
+  await registerStatic(app, config); // last: the web app's history fallback must not shadow API routes
 
   app.addHook('onClose', async () => {
     await auth.close();

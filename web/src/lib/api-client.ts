@@ -1,8 +1,12 @@
 import type { AuthResponse } from '@contracts/auth';
 import { ApiError, toApiError } from './api-error.js';
 
-/** Why the client stopped being signed in, for the message on the login page. */
-export type SignOutReason = 'revoked' | 'expired';
+/**
+ * Why the client stopped being signed in, for the message on the login page.
+ * `wrong-origin`: the page is not at PUBLIC_URL, so the server refuses its
+ * cookie (403 INVALID_ORIGIN; the server's detail says which address to use).
+ */
+export type SignOutReason = 'revoked' | 'expired' | 'wrong-origin';
 
 export interface ApiClientOptions {
   fetch?: typeof fetch;
@@ -35,9 +39,9 @@ export function createApiClient(options: ApiClientOptions = {}) {
   let accessToken: string | null = null;
   let timer: unknown = null;
   let inFlight: Promise<string | null> | null = null;
-  const listeners = new Set<(reason: SignOutReason) => void>();
-  const sessionEnded = (reason: SignOutReason) => {
-    for (const listener of listeners) listener(reason);
+  const listeners = new Set<(reason: SignOutReason, detail?: string) => void>();
+  const sessionEnded = (reason: SignOutReason, detail?: string) => {
+    for (const listener of listeners) detail === undefined ? listener(reason) : listener(reason, detail);
   };
 
   function clear() {
@@ -69,6 +73,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
     const error = await toApiError(response);
     clear();
     if (error.code === 'TOKEN_REVOKED') sessionEnded('revoked');
+    // Even on first load: otherwise a sign-in at this address would look like it silently failed.
+    else if (error.code === 'INVALID_ORIGIN') sessionEnded('wrong-origin', error.message);
     else if (hadSession && error.status === 401) sessionEnded('expired');
     return null;
   }
@@ -140,7 +146,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
     forget: clear,
     hasToken: () => accessToken !== null,
     /** Called when a refresh fails while signed in: the session ended (elsewhere, or by age). */
-    onSessionEnded(listener: (reason: SignOutReason) => void) {
+    onSessionEnded(listener: (reason: SignOutReason, detail?: string) => void) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },

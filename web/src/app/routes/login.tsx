@@ -18,7 +18,7 @@ export function LoginPage() {
     <div className="auth-page">
       <div className="card auth-card">
         <h1 id="login-title">Sign in to Tasktalk</h1>
-        <AuthNoticeAlert notice={state.notice} wantsPage={params.has('next')} />
+        <AuthNoticeAlert notice={state.notice} detail={state.detail} wantsPage={params.has('next')} />
         <LoginForm
           onSubmit={(body) => login(client, body)}
           onSuccess={(result) => {
