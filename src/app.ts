@@ -112,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
 
-  await registerDocs(app);
+  await registerDocs(app, config);
   registerMetrics(app, metrics);
   if (deps.logger !== false) registerRequestLog(app);
   await registerRateLimits(app, { config, redis: redis?.publisher, namespace, metrics, log: app.log });
