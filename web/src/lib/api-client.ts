@@ -21,6 +21,8 @@ export interface RequestOptions {
   body?: unknown;
   query?: Record<string, string | number | undefined>;
   signal?: AbortSignal;
+  /** Let the request outlive the page (a delete committed as the tab closes). */
+  keepalive?: boolean;
 }
 
 type TokenBody = Pick<AuthResponse, 'access_token' | 'expires_in'>;
@@ -102,6 +104,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
       credentials: 'same-origin',
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
       ...(init.signal ? { signal: init.signal } : {}),
+      ...(init.keepalive ? { keepalive: true } : {}),
     });
   }
 
