@@ -25,8 +25,8 @@ export function AuthNoticeAlert({
   if (notice) {
     return (
       <Alert kind={INFO.has(notice) ? 'info' : 'error'}>
-        {MESSAGES[notice]}
-        {detail && notice === 'wrong-origin' && <span className="alert-detail"> {detail}</span>}
+        {/* The server's refusal names both addresses: it says it better than the generic line. */}
+        {notice === 'wrong-origin' && detail ? detail : MESSAGES[notice]}
       </Alert>
     );
   }
