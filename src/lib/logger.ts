@@ -34,16 +34,21 @@ const SHOWN_IN_MESSAGE =
   'pid,hostname,reqId,method,url,statusCode,responseTime,remoteAddress,ready_ms,database,listening';
 
 /**
- * The server's logger, writing to `destination` (stdout by default). The pretty
- * format formats each line synchronously (pino-pretty's formatter, not its
- * worker transport), so the last lines before an exit are never lost; its
- * module is only loaded when asked for.
+ * The server's logger, writing to `destination` (stdout by default: pino's own
+ * fast writer for JSON). The pretty format formats each line synchronously
+ * (pino-pretty's formatter, not its worker transport), so the last lines before
+ * an exit are never lost; its module is only loaded when asked for.
  */
 export async function createLogger(
   options: { level: string; format: LogFormat; colorize?: boolean },
-  destination: { write(chunk: string): unknown } = process.stdout,
+  destination?: { write(chunk: string): unknown },
 ): Promise<Logger> {
-  if (options.format === 'json') return pino(loggerOptions(options.level), destination as DestinationStream);
+  if (options.format === 'json') {
+    return destination
+      ? pino(loggerOptions(options.level), destination as DestinationStream)
+      : pino(loggerOptions(options.level));
+  }
+  const out = destination ?? process.stdout;
   const { prettyFactory } = await import('pino-pretty');
   const format = prettyFactory({
     ...(options.colorize === undefined ? {} : { colorize: options.colorize }),
@@ -51,5 +56,5 @@ export async function createLogger(
     translateTime: 'SYS:HH:MM:ss',
     ignore: SHOWN_IN_MESSAGE,
   });
-  return pino(loggerOptions(options.level), { write: (line: string) => void destination.write(format(line)) });
+  return pino(loggerOptions(options.level), { write: (line: string) => void out.write(format(line)) });
 }

@@ -13,10 +13,13 @@ afterEach(async () => {
   server = undefined;
 });
 
+// Each test starts a server from source: minutes on a loaded 2-core machine, seconds otherwise.
+const START = { timeout: 180_000 };
+
 const linesOf = (output: string) => output.split('\n').filter((l) => l.trim() && !l.startsWith('(node:'));
 
 describe('the server console', () => {
-  it('with LOG_LEVEL=warn still says "Tasktalk is ready at <PUBLIC_URL>", first and once', async () => {
+  it('with LOG_LEVEL=warn still says "Tasktalk is ready at <PUBLIC_URL>", first and once', START, async () => {
     server = await startServer({ LOG_LEVEL: 'warn', LOG_FORMAT: 'pretty' }, { fromSource: true });
     await fetch(`${server.url.replace('localhost', '127.0.0.1')}/api/tasks`);
     const lines = linesOf(server.output());
@@ -26,7 +29,7 @@ describe('the server console', () => {
     expect(server.output()).not.toContain('/api/tasks'); // requests are info: filtered at warn
   });
 
-  it('writes JSON when stdout is not a terminal, one line per request', async () => {
+  it('writes JSON when stdout is not a terminal, one line per request', START, async () => {
     server = await startServer({ LOG_LEVEL: 'info' }, { fromSource: true });
     const before = linesOf(server.output()).length;
     await fetch(`${server.url.replace('localhost', '127.0.0.1')}/api/auth/me`);
