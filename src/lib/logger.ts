@@ -48,13 +48,17 @@ export async function createLogger(
       ? pino(loggerOptions(options.level), destination as DestinationStream)
       : pino(loggerOptions(options.level));
   }
-  const out = destination ?? process.stdout;
+  return pino(loggerOptions(options.level), await prettyStream(destination ?? process.stdout, options.colorize));
+}
+
+/** A pino destination writing each (already redacted) JSON line as one readable line to `out`. */
+export async function prettyStream(out: { write(chunk: string): unknown }, colorize?: boolean) {
   const { prettyFactory } = await import('pino-pretty');
   const format = prettyFactory({
-    ...(options.colorize === undefined ? {} : { colorize: options.colorize }),
+    ...(colorize === undefined ? {} : { colorize }),
     singleLine: true,
     translateTime: 'SYS:HH:MM:ss',
     ignore: SHOWN_IN_MESSAGE,
   });
-  return pino(loggerOptions(options.level), { write: (line: string) => void out.write(format(line)) });
+  return { write: (line: string) => void out.write(format(line)) };
 }
