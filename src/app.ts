@@ -2,7 +2,12 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
@@ -19,6 +24,7 @@ import { frameworkErrors, registerErrorHandling } from './http/error-handler.js'
 import { registerHealth } from './http/health.js';
 import { createMetrics, registerMetrics } from './http/metrics.js';
 import { registerRateLimits } from './http/rate-limit.js';
+import { registerRequestLog } from './http/request-log.js';
 import { registerStatic } from './http/static.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { loggerOptions } from './lib/logger.js';
@@ -63,6 +69,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
     return503OnClosing: true,
+    // One line per request instead of Fastify's two (src/http/request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors,
     routerOptions: { ignoreTrailingSlash: true },
   };
@@ -114,8 +122,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
 
-  await registerDocs(app);
+  await registerDocs(app, config);
   registerMetrics(app, metrics);
+  if (deps.logger !== false) registerRequestLog(app);
   await registerRateLimits(app, { config, redis: redis?.publisher, namespace, metrics, log: app.log });
 
   // Features, in one visible list.
@@ -136,7 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerChat(app, { config, db: database.db, guard: auth.guard, clock, log: app.log });
   await oauth.register(app);
   registerMcp(app, { config, db: database.db, guard: auth.guard, oauth: oauth.resourceTokens, clock, log: app.log });
-  await registerStatic(app); // last: the web app's history fallback must not shadow API routes
+  await registerStatic(app, config); // last: the web app's history fallback must not shadow API routes
 
   app.addHook('onClose', async () => {
     await auth.close();

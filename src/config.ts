@@ -102,6 +102,7 @@ const envSchema = z.object({
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json'], { error: 'must be pretty or json' }).optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -156,6 +157,8 @@ export interface Config {
     timeoutMs: number;
   };
   logLevel: string;
+  /** `pretty` or `json`; unset: pretty when stdout is a terminal, JSON otherwise (the server decides). */
+  logFormat: 'pretty' | 'json' | undefined;
   /** Worker processes (node:cluster); more than one needs PostgreSQL and Redis. */
   webConcurrency: number;
   warnings: string[];
@@ -286,6 +289,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       timeoutMs: env.OPENAI_TIMEOUT,
     },
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     webConcurrency: env.WEB_CONCURRENCY,
     warnings,
   };

@@ -5,6 +5,7 @@ import { isPrimary, runPrimary } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrate, openDatabase } from './db/client.js';
 import { processesHoldingDir } from './db/data-dir-lock.js';
+import { createLogger } from './lib/logger.js';
 
 async function main() {
   const started = performance.now();
@@ -44,7 +45,10 @@ async function main() {
     dataDir: config.databaseUrl ? undefined : config.dataDir,
   });
   await migrate(database.db);
-  const app = await buildApp({ config, database });
+  // Readable lines for a person at a terminal, JSON for everything else (LOG_FORMAT overrides).
+  const format = config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const logger = await createLogger({ level: config.logLevel, format });
+  const app = await buildApp({ config, database, logger });
   for (const warning of config.warnings) app.log.warn(warning);
 
   let closing = false;
@@ -74,12 +78,25 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  await app.listen({ port: config.port, host: config.host });
+  await app.ready();
+  // Fastify announces the bound address ("Server listening at http://127.0.0.1:3000")
+  // at info; the address people should open is PUBLIC_URL, said once, below.
+  const level = logger.level;
+  if (logger.isLevelEnabled('info')) logger.level = 'warn';
+  const bound = await app.listen({ port: config.port, host: config.host });
+  logger.level = level;
+
+  const readyMs = Math.round(performance.now() - started);
   const store = database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
-  app.log.info(
-    { ready_ms: Math.round(performance.now() - started), database: database.kind },
-    `Tasktalk is ready at ${config.publicUrl} (${store})`,
-  );
+  // Always said, whatever LOG_LEVEL filters (except silent): it is the one line a person needs.
+  if (level !== 'silent') {
+    logger
+      .child({}, { level: 'info' })
+      .info(
+        { ready_ms: readyMs, database: database.kind, listening: bound },
+        `Tasktalk is ready at ${config.publicUrl} (${store}; listening on ${bound.replace(/^https?:\/\//, '')}; ${(readyMs / 1000).toFixed(1)} s)`,
+      );
+  }
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,9 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 const contracts = fileURLToPath(new URL('../src/contracts', import.meta.url));
-const api = process.env.API_URL ?? 'http://localhost:3000';
+// npm run dev (scripts/dev.ts) sets both from PORT; alone, Vite proxies to PORT or 3000.
+const api = process.env.API_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+const webPort = Number(process.env.WEB_PORT ?? 5173);
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
@@ -12,9 +14,9 @@ export default defineConfig({
   resolve: { alias: { '@contracts': contracts } },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
   server: {
-    port: 5173,
+    port: webPort,
     strictPort: true,
-    // The API (npm start / scripts/dev.ts) on :3000; cookies stay on the Vite origin.
+    // The API (npm start / scripts/dev.ts) on PORT; cookies stay on the Vite origin.
     proxy: { '/api': { target: api, changeOrigin: true } },
   },
   test: {

@@ -47,6 +47,17 @@ export interface AuthGuardOptions {
 
 export type AuthGuard = (options?: AuthGuardOptions) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
+const GUARD = Symbol('tasktalk.authGuard');
+
+/** Marks a hook as authenticating its route, so /openapi.json documents it as Bearer (src/http/docs.ts). */
+export function asAuthGuard<T extends object>(hook: T): T {
+  return Object.assign(hook, { [GUARD]: true });
+}
+
+export function isAuthGuard(hook: unknown): boolean {
+  return typeof hook === 'function' && GUARD in hook;
+}
+
 /**
  * Authenticates Bearer tokens. Access tokens are verified in memory (signature,
  * claims, revoked sessions); the token in a query string is never read
@@ -56,7 +67,7 @@ export function createAuthGuard(deps: { db: Db; tokens: TokenService; clock: Clo
   const { db, tokens, clock } = deps;
 
   return (options = {}) =>
-    async (request) => {
+    asAuthGuard(async (request: FastifyRequest) => {
       const token = bearerToken(request);
       if (token === null) {
         throw new AppError('NOT_AUTHENTICATED', undefined, { headers: { 'www-authenticate': `Bearer ${REALM}` } });
@@ -103,7 +114,7 @@ export function createAuthGuard(deps: { db: Db; tokens: TokenService; clock: Clo
       } catch (error) {
         throw error instanceof AppError ? tokenError(error) : error;
       }
-    };
+    });
 }
 
 /** The authenticated principal of a guarded route. */

@@ -2,7 +2,7 @@ import rateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config, RateLimitRule } from '../config.js';
-import { formatSeconds } from '../lib/duration.js';
+import { formatSeconds, formatWait } from '../lib/duration.js';
 import { AppError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { createFallbackStore } from './rate-limit-store.js';
@@ -42,12 +42,19 @@ export async function registerRateLimits(
     skipOnError: true,
     enableDraftSpec: true, // RateLimit-Limit / -Remaining / -Reset headers
     errorResponseBuilder: (request, context) => {
-      const seconds = formatSeconds(context.ttl);
       metrics.rateLimited.inc({ limit: request.routeOptions.config.rateLimitName ?? 'default' });
-      return new AppError('RATE_LIMITED', `Too many requests. Please try again in ${seconds} seconds`, {
-        headers: { 'retry-after': String(seconds) },
-      });
+      return rateLimited(context.ttl);
     },
+  });
+}
+
+/**
+ * The 429 of every limit: `Retry-After` in whole seconds (RFC 9110 §10.2.3, for
+ * programs), the message in the unit a person reads (minutes past 90 s).
+ */
+export function rateLimited(ttlMs: number): AppError {
+  return new AppError('RATE_LIMITED', `Too many requests. Please try again in ${formatWait(ttlMs)}`, {
+    headers: { 'retry-after': String(formatSeconds(ttlMs)) },
   });
 }
 
@@ -93,10 +100,10 @@ export function secondaryLimit(
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const result = await check(request);
     if (result.isAllowed || !result.isExceeded) return;
-    const seconds = formatSeconds(result.ttl);
-    reply.header('ratelimit-limit', result.max).header('ratelimit-remaining', 0).header('ratelimit-reset', seconds);
-    throw new AppError('RATE_LIMITED', `Too many requests. Please try again in ${seconds} seconds`, {
-      headers: { 'retry-after': String(seconds) },
-    });
+    reply
+      .header('ratelimit-limit', result.max)
+      .header('ratelimit-remaining', 0)
+      .header('ratelimit-reset', formatSeconds(result.ttl));
+    throw rateLimited(result.ttl);
   };
 }

@@ -3,7 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Config } from '../config.js';
 import { AppError } from './errors.js';
+import { loopbackRedirect } from './loopback-redirect.js';
 
 /** The built web app (npm run build → web/dist). */
 export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -26,7 +28,11 @@ function notFound(request: FastifyRequest) {
  * a GET that matches nothing else gets index.html (history fallback) when the
  * client accepts HTML, and the JSON 404 otherwise (always under /api/).
  */
-export async function registerStatic(app: FastifyInstance, root = WEB_DIST) {
+export async function registerStatic(
+  app: FastifyInstance,
+  config: Pick<Config, 'publicUrl' | 'port'>,
+  root = WEB_DIST,
+) {
   if (!existsSync(join(root, 'index.html'))) {
     app.log.warn(`web app not built (${root}/index.html missing): run npm run build`);
     return;
@@ -37,6 +43,7 @@ export async function registerStatic(app: FastifyInstance, root = WEB_DIST) {
       .map((e) => e.name),
   );
   await app.register(fastifyStatic, { root, serve: false, dotfiles: 'deny' });
+  const redirect = loopbackRedirect(config);
 
   app.get('/*', { schema: { hide: true }, config: { rateLimit: false } }, async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
@@ -50,6 +57,9 @@ export async function registerStatic(app: FastifyInstance, root = WEB_DIST) {
       return reply.header('cache-control', 'no-cache').sendFile(name, IMMUTABLE);
     }
     if (!wantsHtml(request)) throw notFound(request);
+    // Pages only: API clients and probes keep whatever name they used.
+    const canonical = redirect(request.host, request.url);
+    if (canonical) return reply.redirect(canonical, 307);
     return reply.header('cache-control', 'no-cache').sendFile('index.html', IMMUTABLE);
   });
 }

@@ -19,6 +19,22 @@ export function parseDuration(value: string): number | null {
   return ms > 0 && Number.isSafeInteger(ms) ? ms : null;
 }
 
+/** Whole seconds, rounded up and at least 1: the unit of `Retry-After` (RFC 9110 §10.2.3). */
 export function formatSeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
+}
+
+const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+/**
+ * A wait as a person reads it (SPEC §3.3): seconds up to 90 s, minutes up to 90
+ * minutes, hours beyond, always rounded up so the client never retries early.
+ * `formatWait(3_246_000)` is "55 minutes"; `formatWait(30_000)` is "30 seconds".
+ */
+export function formatWait(ms: number): string {
+  const seconds = formatSeconds(ms);
+  if (seconds <= 90) return count(seconds, 'second');
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes <= 90) return count(minutes, 'minute');
+  return count(Math.ceil(minutes / 60), 'hour');
 }

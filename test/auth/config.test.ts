@@ -111,6 +111,7 @@ describe('errors name the variable and what it allows', () => {
     [{ RATE_LIMIT_ENABLED: 'maybe' }, 'RATE_LIMIT_ENABLED', 'true or false'],
     [{ PASSWORD_POLICY: 'strong' }, 'PASSWORD_POLICY', 'classes or nist'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL', 'trace'],
+    [{ LOG_FORMAT: 'text' }, 'LOG_FORMAT', 'pretty or json'],
     [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL', 'postgres:'],
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL', 'redis:'],
     [{ PUBLIC_URL: 'todo.example.com' }, 'PUBLIC_URL', 'http:'],

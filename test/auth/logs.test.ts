@@ -1,10 +1,8 @@
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { loggerOptions } from '../../src/lib/logger.js';
+import { createLogger, prettyStream } from '../../src/lib/logger.js';
 import { bearer, cookieValue, ORIGIN, PASSWORD, testHasher, uniqueEmail } from '../helpers/app.js';
 import { createFakeClock } from '../helpers/clock.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -13,21 +11,25 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
  * SPEC §3.7: logs never contain passwords, tokens or cookies. The app logs at
  * `trace` with the production logger options into memory while every flow that
  * handles a secret runs, including its failures; then the output is searched.
+ * Every line is kept in both formats the server writes: JSON and, as a terminal
+ * shows it, pretty (LOG_FORMAT).
  */
 
 let database: TestDatabase;
 let app: FastifyInstance;
 const lines: string[] = [];
+const prettyLines: string[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
+  const pretty = await prettyStream({ write: (line: string) => prettyLines.push(line) }, false);
+  const sink = {
+    write(line: string) {
+      lines.push(line);
+      pretty.write(line);
     },
-  });
-  const logger = pino(loggerOptions('trace'), sink);
+  };
+  const logger = await createLogger({ level: 'trace', format: 'json' }, sink);
   const config = loadConfig({ RATE_LIMIT_ENABLED: 'false', LOG_LEVEL: 'trace' });
   app = await buildApp({ config, database, clock: createFakeClock(), hasher: await testHasher(), logger });
   await app.ready();
@@ -94,10 +96,11 @@ it('never logs a password, access token, refresh token, personal access token or
     cookies: { refresh_token: cookie },
   });
 
-  const output = lines.join('');
+  const output = lines.join('') + prettyLines.join('');
   // The log did capture the traffic: the search below means something.
   expect(output).toContain('/api/auth/login');
-  expect(lines.length).toBeGreaterThan(20);
+  expect(lines.length).toBeGreaterThanOrEqual(12); // one line per request at least
+  expect(prettyLines.join('')).toContain('INFO: POST /api/auth/login 401');
   for (const secret of secrets) {
     expect(secret.length).toBeGreaterThan(8);
     expect(output, `secret ${secret.slice(0, 12)}… leaked`).not.toContain(secret);
@@ -106,4 +109,20 @@ it('never logs a password, access token, refresh token, personal access token or
   for (const jwt of secrets.filter((s) => s.split('.').length === 3)) {
     expect(output).not.toContain(jwt.split('.')[2]);
   }
+});
+
+it('writes one line per request, with method, path and status, and no link token from a query string', async () => {
+  const before = lines.length;
+  const res = await app.inject({
+    method: 'GET',
+    url: '/reset-password?token=Link-Secret-123456&next=%2Ftasks',
+    headers: { accept: 'application/json' },
+  });
+  expect(res.statusCode).toBe(404);
+  const written = lines.slice(before);
+  expect(written).toHaveLength(1);
+  expect(JSON.parse(written[0] as string)).toMatchObject({ method: 'GET', statusCode: 404 });
+  const shown = prettyLines.at(-1) ?? '';
+  expect(shown).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: GET \/reset-password\?token=\[redacted\]&next=%2Ftasks 404 /);
+  expect(written[0] + shown).not.toContain('Link-Secret-123456');
 });

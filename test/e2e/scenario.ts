@@ -258,7 +258,8 @@ export function scenario(browser: Browser, url: string, errors: string[], screen
         await h.getByText('Password is incorrect').waitFor();
         await h.getByRole('textbox', { name: 'Password', exact: true }).fill(PASSWORD);
         await h.getByRole('button', { name: 'Delete permanently' }).click();
-        await h.waitForURL((u) => u.pathname === '/register');
+        await h.waitForURL((u) => u.pathname === '/login');
+        await h.getByText('Your account was deleted, with all its tasks and conversations.').waitFor();
         await h.goto(`${url}/login`);
         await h.getByLabel('Email').fill('hopper@example.com');
         await h.getByLabel('Password').fill(PASSWORD);

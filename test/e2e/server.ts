@@ -24,20 +24,34 @@ async function freePort(): Promise<number> {
 
 let built = false;
 
+export interface StartOptions {
+  /**
+   * Run src/server.ts through tsx instead of building dist/ first: for Vitest
+   * files, which run in parallel and must not rebuild dist/ under each other.
+   */
+  fromSource?: boolean;
+}
+
 /**
  * The real server (`npm start`'s entry) on a free port with a fresh embedded
  * database. `env` adds or overrides variables (a fake LLM endpoint, SMTP, …).
  */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'tasktalk-e2e-'));
   // localhost, not 127.0.0.1: browsers accept Secure cookies on http://localhost only.
   const url = `http://localhost:${port}`;
   let log = '';
   // Exactly what `npm start` runs: build dist/ from src/, then the compiled server.
-  if (!built) execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
-  built = true;
-  const child: ChildProcess = spawn(process.execPath, ['dist/server.js'], {
+  if (!built && !options.fromSource) {
+    execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
+    built = true;
+  }
+  const entry = options.fromSource ? ['--import', 'tsx', 'src/server.ts'] : ['dist/server.js'];
+  const child: ChildProcess = spawn(process.execPath, entry, {
     env: {
       ...process.env,
       PORT: String(port),

@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { chatLlmSuite } from './chat-llm.suite.js';
+import { firstRunSuite, wrongAddressSuite } from './first-run.suite.js';
 import { oauthConsentSuite } from './oauth-consent.suite.js';
 import { scenario } from './scenario.js';
 import { timeZoneSuite } from './time-zone.suite.js';
@@ -39,4 +40,6 @@ export const SUITES: Suite[] = [
   chatLlmSuite(),
   oauthConsentSuite,
   timeZoneSuite,
+  firstRunSuite,
+  wrongAddressSuite,
 ];

@@ -112,6 +112,8 @@ export const authRoutes =
           summary: 'Exchange a refresh token for a new access token (rotates the refresh token)',
           description:
             'Browsers send the refresh cookie (and their Origin); other clients send `{refresh_token}` and get the next one in the body.',
+          // The cookie, or no credential at all but `{refresh_token}` in the body.
+          security: [{ refreshCookie: [] }, {}],
           // nullish: a browser refresh or logout sends the cookie and no body at all (Fastify: null).
           body: refreshRequest.nullish(),
           response: { 200: tokenResponse, ...errors },
@@ -145,6 +147,7 @@ export const authRoutes =
         schema: {
           tags: ['auth'],
           summary: 'End this session (Bearer token, refresh cookie, or both)',
+          security: [{ bearerAuth: [] }, { refreshCookie: [] }, {}],
           // nullish: a browser refresh or logout sends the cookie and no body at all (Fastify: null).
           body: refreshRequest.nullish(),
           response: { 200: messageSchema, ...errors },

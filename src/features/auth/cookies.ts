@@ -36,9 +36,20 @@ export function clearRefreshCookie(reply: FastifyReply, config: Config) {
  */
 export function assertAllowedOrigin(request: FastifyRequest, config: Config) {
   const origin = request.headers.origin;
-  if (!origin || !config.allowedOrigins.includes(origin)) {
-    throw new AppError('INVALID_ORIGIN', 'Request origin is not allowed for cookie authentication');
-  }
+  if (origin && config.allowedOrigins.includes(origin)) return;
+  // Say why, in the log and to the page (issue 12: a refusal must not look like a silent sign-out).
+  request.log.warn(
+    { origin: origin ?? null, public_url: config.publicUrl },
+    origin
+      ? `refused a cookie request from ${origin}: it is not PUBLIC_URL (${config.publicUrl}) or in CORS_ORIGINS`
+      : 'refused a cookie request without an Origin header',
+  );
+  throw new AppError(
+    'INVALID_ORIGIN',
+    origin
+      ? `This address (${origin}) is not the configured PUBLIC_URL (${config.publicUrl}), so the sign-in cookie cannot be used here. Open Tasktalk at ${config.publicUrl}, or set PUBLIC_URL (or CORS_ORIGINS) to the address you use.`
+      : 'A cookie request must carry an Origin header (browsers send one); programs can send {"refresh_token": …} in the body instead.',
+  );
 }
 
 export function requestMeta(request: FastifyRequest): RequestMeta {

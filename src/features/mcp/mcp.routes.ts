@@ -82,7 +82,13 @@ export function registerMcp(app: FastifyInstance, deps: McpDeps) {
   // spec (Streamable HTTP, "Security Warning") asks servers to refuse foreign Origins.
   function checkOrigin(request: FastifyRequest) {
     const origin = request.headers.origin;
-    if (origin && !config.allowedOrigins.includes(origin)) throw new AppError('INVALID_ORIGIN');
+    if (origin && !config.allowedOrigins.includes(origin)) {
+      request.log.warn({ origin }, `refused an MCP request from ${origin}: not PUBLIC_URL or in CORS_ORIGINS`);
+      throw new AppError(
+        'INVALID_ORIGIN',
+        `Origin ${origin} is not PUBLIC_URL (${config.publicUrl}) or in CORS_ORIGINS`,
+      );
+    }
   }
 
   app.post(

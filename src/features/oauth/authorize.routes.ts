@@ -65,7 +65,14 @@ export const authorizeRoutes =
           tags: ['oauth'],
           summary: 'OAuth 2.1 authorization endpoint (code + PKCE S256); redirects to the consent page',
           querystring: authorizeQuery,
-          response: { 400: oauthProblemSchema, 401: oauthProblemSchema, 429: oauthProblemSchema },
+          response: {
+            302: z
+              .null()
+              .describe('Found: to the consent page, or back to the client with an error (RFC 6749 §4.1.2.1)'),
+            400: oauthProblemSchema,
+            401: oauthProblemSchema,
+            429: oauthProblemSchema,
+          },
         },
       },
       async (request, reply) => {

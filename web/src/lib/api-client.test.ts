@@ -91,6 +91,17 @@ describe('api client: single-flight refresh and one retry', () => {
     expect(ended).not.toHaveBeenCalled();
   });
 
+  it('a page not at PUBLIC_URL is told why, even on first load (403 INVALID_ORIGIN, issue 12)', async () => {
+    const detail = 'This address (http://mybox.lan:3000) is not the configured PUBLIC_URL (http://localhost:3000).';
+    const server = fakeServer({ refresh: () => problem(403, 'INVALID_ORIGIN', detail) });
+    server.releaseRefresh();
+    const client = createApiClient({ fetch: server.fetch, ...noTimers });
+    const ended = vi.fn();
+    client.onSessionEnded(ended);
+    expect(await client.refresh()).toBeNull();
+    expect(ended).toHaveBeenCalledExactlyOnceWith('wrong-origin', detail);
+  });
+
   it('schedules the next refresh a minute before the access token expires', async () => {
     const server = fakeServer();
     server.releaseRefresh();

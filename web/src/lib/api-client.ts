@@ -1,8 +1,12 @@
 import type { AuthResponse } from '@contracts/auth';
 import { ApiError, toApiError } from './api-error.js';
 
-/** Why the client stopped being signed in, for the message on the login page. */
-export type SignOutReason = 'revoked' | 'expired';
+/**
+ * Why the client stopped being signed in, for the message on the login page.
+ * `wrong-origin`: the page is not at PUBLIC_URL, so the server refuses its
+ * cookie (403 INVALID_ORIGIN; the server's detail says which address to use).
+ */
+export type SignOutReason = 'revoked' | 'expired' | 'wrong-origin';
 
 export interface ApiClientOptions {
   fetch?: typeof fetch;
@@ -19,6 +23,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** The Accept header (default application/json), e.g. text/event-stream for a streamed reply. */
   accept?: string;
+  /** Let the request outlive the page (a delete committed as the tab closes). */
+  keepalive?: boolean;
 }
 
 type TokenBody = Pick<AuthResponse, 'access_token' | 'expires_in'>;
@@ -37,9 +43,9 @@ export function createApiClient(options: ApiClientOptions = {}) {
   let accessToken: string | null = null;
   let timer: unknown = null;
   let inFlight: Promise<string | null> | null = null;
-  const listeners = new Set<(reason: SignOutReason) => void>();
-  const sessionEnded = (reason: SignOutReason) => {
-    for (const listener of listeners) listener(reason);
+  const listeners = new Set<(reason: SignOutReason, detail?: string) => void>();
+  const sessionEnded = (reason: SignOutReason, detail?: string) => {
+    for (const listener of listeners) detail === undefined ? listener(reason) : listener(reason, detail);
   };
 
   function clear() {
@@ -71,6 +77,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
     const error = await toApiError(response);
     clear();
     if (error.code === 'TOKEN_REVOKED') sessionEnded('revoked');
+    // Even on first load: otherwise a sign-in at this address would look like it silently failed.
+    else if (error.code === 'INVALID_ORIGIN') sessionEnded('wrong-origin', error.message);
     else if (hadSession && error.status === 401) sessionEnded('expired');
     return null;
   }
@@ -98,6 +106,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
       credentials: 'same-origin',
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
       ...(init.signal ? { signal: init.signal } : {}),
+      ...(init.keepalive ? { keepalive: true } : {}),
     });
   }
 
@@ -149,7 +158,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
     forget: clear,
     hasToken: () => accessToken !== null,
     /** Called when a refresh fails while signed in: the session ended (elsewhere, or by age). */
-    onSessionEnded(listener: (reason: SignOutReason) => void) {
+    onSessionEnded(listener: (reason: SignOutReason, detail?: string) => void) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },

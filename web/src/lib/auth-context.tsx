@@ -4,12 +4,12 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useM
 import type { ApiClient, SignOutReason } from './api-client.js';
 
 /** Why the login page is shown, when it is not the user's own choice. */
-export type AuthNotice = SignOutReason | 'other-tab' | null;
+export type AuthNotice = SignOutReason | 'other-tab' | 'account-deleted' | null;
 
 type AuthState =
-  | { status: 'loading'; user: null; notice: AuthNotice }
-  | { status: 'signed-in'; user: User; notice: null }
-  | { status: 'signed-out'; user: null; notice: AuthNotice };
+  | { status: 'loading'; user: null; notice: AuthNotice; detail?: string }
+  | { status: 'signed-in'; user: User; notice: null; detail?: undefined }
+  | { status: 'signed-out'; user: null; notice: AuthNotice; detail?: string };
 
 interface AuthContextValue {
   state: AuthState;
@@ -17,7 +17,7 @@ interface AuthContextValue {
   signedIn(result: AuthResponse): void;
   setUser(user: User): void;
   logout(): Promise<void>;
-  /** The server already ended every session (logout-all, password change elsewhere). */
+  /** The server already ended every session (logout-all, password change elsewhere, account deleted). */
   signedOut(notice?: AuthNotice): void;
 }
 
@@ -32,11 +32,11 @@ export function AuthProvider({ client, children }: { client: ApiClient; children
   const broadcast = useCallback((message: Message) => channel.current?.postMessage(message), []);
 
   const signedOut = useCallback(
-    (notice: AuthNotice = null) => {
+    (notice: AuthNotice = null, detail?: string) => {
       client.forget();
       // Nothing of the previous user may linger for the next one.
       queryClient.clear();
-      setState({ status: 'signed-out', user: null, notice });
+      setState({ status: 'signed-out', user: null, notice, ...(detail ? { detail } : {}) });
     },
     [client, queryClient],
   );
@@ -45,14 +45,19 @@ export function AuthProvider({ client, children }: { client: ApiClient; children
   const resume = useCallback(async () => {
     const token = await client.refresh();
     if (!token) {
-      setState((s) => (s.status === 'signed-in' ? s : { status: 'signed-out', user: null, notice: s.notice }));
+      setState((s) => (s.status === 'signed-in' ? s : { ...s, status: 'signed-out', user: null }));
       return;
     }
     try {
       const user = await client.request<User>('/api/auth/me');
       setState({ status: 'signed-in', user, notice: null });
     } catch {
-      setState((s) => ({ status: 'signed-out', user: null, notice: s.notice }));
+      setState((s) => ({
+        status: 'signed-out',
+        user: null,
+        notice: s.notice,
+        ...(s.detail ? { detail: s.detail } : {}),
+      }));
     }
   }, [client]);
 
@@ -60,7 +65,7 @@ export function AuthProvider({ client, children }: { client: ApiClient; children
     void resume();
   }, [resume]);
 
-  useEffect(() => client.onSessionEnded((reason) => signedOut(reason)), [client, signedOut]);
+  useEffect(() => client.onSessionEnded((reason, detail) => signedOut(reason, detail)), [client, signedOut]);
 
   // SPEC §3.1: a user without a time zone gets this browser's on first sign-in, so
   // "tomorrow" means their tomorrow. Best effort: a refusal leaves it unset (UTC).

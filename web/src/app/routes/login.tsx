@@ -15,10 +15,10 @@ export function LoginPage() {
   if (state.status === 'signed-in') return <Navigate to={next} replace />;
   const registerLink = params.get('next') ? `/register?next=${encodeURIComponent(next)}` : '/register';
   return (
-    <div className="auth-page">
+    <main className="auth-page">
       <div className="card auth-card">
         <h1 id="login-title">Sign in to Tasktalk</h1>
-        <AuthNoticeAlert notice={state.notice} wantsPage={params.has('next')} />
+        <AuthNoticeAlert notice={state.notice} detail={state.detail} wantsPage={params.has('next')} />
         <LoginForm
           onSubmit={(body) => login(client, body)}
           onSuccess={(result) => {
@@ -30,6 +30,6 @@ export function LoginPage() {
           New here? <Link to={registerLink}>Create an account</Link>
         </p>
       </div>
-    </div>
+    </main>
   );
 }

@@ -13,7 +13,7 @@ export function RegisterPage() {
   const next = safeNext(params.get('next'));
   if (state.status === 'signed-in') return <Navigate to={next} replace />;
   return (
-    <div className="auth-page">
+    <main className="auth-page">
       <div className="card auth-card">
         <h1 id="register-title">Create your account</h1>
         <RegisterForm
@@ -27,6 +27,6 @@ export function RegisterPage() {
           Already have an account? <Link to="/login">Sign in</Link>
         </p>
       </div>
-    </div>
+    </main>
   );
 }

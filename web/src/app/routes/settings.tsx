@@ -45,8 +45,8 @@ export function SettingsPage() {
         <DataSection
           email={user.email}
           onDeleted={() => {
-            signedOut(null);
-            navigate('/register', { replace: true });
+            signedOut('account-deleted');
+            navigate('/login', { replace: true });
           }}
         />
       </div>

@@ -2,6 +2,7 @@ import type { Session } from '@contracts/auth';
 import { Alert } from '../../../components/ui/alert.js';
 import { Loading } from '../../../components/ui/spinner.js';
 import { messageOf } from '../../../lib/api-error.js';
+import { useDates } from '../../../lib/use-dates.js';
 import { useSessions } from '../api/list-sessions.js';
 import { useRevokeSession } from '../api/revoke-session.js';
 
@@ -31,10 +32,9 @@ function deviceName(agent: string | null): string {
   return os ? `${browser} on ${os}` : browser;
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
 function SessionRow({ session }: { session: Session }) {
   const revoke = useRevokeSession();
+  const when = useDates().dateTime;
   const name = deviceName(session.user_agent);
   return (
     <li className="session">

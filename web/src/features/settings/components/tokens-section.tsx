@@ -3,12 +3,12 @@ import { Alert } from '../../../components/ui/alert.js';
 import { Field } from '../../../components/ui/field.js';
 import { Loading } from '../../../components/ui/spinner.js';
 import { fieldErrorsOf, messageOf } from '../../../lib/api-error.js';
+import { useDates } from '../../../lib/use-dates.js';
 import { type CreatedToken, useCreateToken } from '../api/create-token.js';
 import { usePersonalTokens } from '../api/list-tokens.js';
 import { useRevokeToken } from '../api/revoke-token.js';
 
 type Scope = 'tasks:read' | 'tasks:write';
-const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString() : 'never');
 
 function NewToken({ token, onDismiss }: { token: CreatedToken; onDismiss(): void }) {
   const [copied, setCopied] = useState(false);
@@ -44,6 +44,7 @@ function NewToken({ token, onDismiss }: { token: CreatedToken; onDismiss(): void
 }
 
 export function TokensSection() {
+  const { date } = useDates();
   const tokens = usePersonalTokens();
   const create = useCreateToken();
   const revoke = useRevokeToken();
@@ -123,7 +124,8 @@ export function TokensSection() {
             <div>
               <strong>{t.name}</strong> <span className="muted small">{t.scopes.join(', ')}</span>
               <p className="muted small">
-                Created {date(t.created_at)} · expires {date(t.expires_at)} · last used {date(t.last_used_at)}
+                Created {date(t.created_at)} · expires {t.expires_at ? date(t.expires_at) : 'never'} · last used{' '}
+                {t.last_used_at ? date(t.last_used_at) : 'never'}
               </p>
             </div>
             <button

@@ -1,12 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useApi } from '../../../lib/auth-context.js';
-import { TASKS_KEY } from './list-tasks.js';
+import type { ApiClient } from '../../../lib/api-client.js';
 
-export function useDeleteTask() {
-  const client = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => client.request<void>(`/api/tasks/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: TASKS_KEY }),
+/** DELETE /api/tasks/:id (204). `keepalive` lets it finish after the tab is closed. */
+export function deleteTask(client: ApiClient, id: string, options: { keepalive?: boolean } = {}) {
+  return client.request<void>(`/api/tasks/${encodeURIComponent(id)}`, {
+    method: 'DELETE',
+    ...(options.keepalive ? { keepalive: true } : {}),
   });
 }

@@ -10,13 +10,19 @@ type TaskPriority = Task['priority'];
 export function AddTaskForm() {
   const create = useCreateTask();
   const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
   const [priority, setPriority] = useState<TaskPriority>('medium');
   const [dueDate, setDueDate] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const body = { title, priority, ...(dueDate ? { due_date: dueDate } : {}) };
+    const body = {
+      title,
+      priority,
+      ...(description.trim() ? { description } : {}),
+      ...(dueDate ? { due_date: dueDate } : {}),
+    };
     const parsed = createTaskRequest.safeParse(body);
     if (!parsed.success) {
       const local: Record<string, string> = {};
@@ -28,6 +34,7 @@ export function AddTaskForm() {
     try {
       await create.mutateAsync(body);
       setTitle('');
+      setDescription('');
       setPriority('medium');
       setDueDate('');
     } catch (error) {
@@ -49,6 +56,23 @@ export function AddTaskForm() {
         error={errors.title}
         className="grow"
       />
+      <div className="field description">
+        <label htmlFor="new-task-description">Description (optional)</label>
+        <textarea
+          id="new-task-description"
+          value={description}
+          rows={2}
+          maxLength={1000}
+          aria-invalid={errors.description ? true : undefined}
+          aria-describedby={errors.description ? 'new-task-description-error' : undefined}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+        {errors.description && (
+          <p id="new-task-description-error" className="field-error">
+            {errors.description}
+          </p>
+        )}
+      </div>
       <div className="field">
         <label htmlFor="new-task-priority">Priority</label>
         <select id="new-task-priority" value={priority} onChange={(e) => setPriority(e.target.value as TaskPriority)}>

@@ -2,14 +2,9 @@ import { TASK_PRIORITIES, type Task, updateTaskRequest } from '@contracts/tasks'
 import { type FormEvent, useState } from 'react';
 import { Field } from '../../../components/ui/field.js';
 import { fieldErrorsOf, messageOf } from '../../../lib/api-error.js';
-import { useDeleteTask } from '../api/delete-task.js';
+import { useDates } from '../../../lib/use-dates.js';
 import { useToggleTask } from '../api/toggle-task.js';
 import { useUpdateTask } from '../api/update-task.js';
-
-function formatDue(date: string) {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
-}
 
 function EditTask({ task, onDone }: { task: Task; onDone(): void }) {
   const update = useUpdateTask();
@@ -85,10 +80,12 @@ function EditTask({ task, onDone }: { task: Task; onDone(): void }) {
   );
 }
 
-export function TaskItem({ task }: { task: Task }) {
+/** One task; `onDelete` hides it at once and offers Undo (hooks/use-undoable-delete.ts). */
+export function TaskItem({ task, onDelete }: { task: Task; onDelete(task: Task): void }) {
   const [editing, setEditing] = useState(false);
   const toggle = useToggleTask();
-  const remove = useDeleteTask();
+  const dates = useDates();
+  const overdue = dates.isOverdue(task);
   if (editing) {
     return (
       <li className="task editing">
@@ -97,7 +94,7 @@ export function TaskItem({ task }: { task: Task }) {
     );
   }
   return (
-    <li className={`task ${task.completed ? 'done' : ''}`}>
+    <li className={`task ${task.completed ? 'done' : ''} ${overdue ? 'overdue' : ''}`}>
       <input
         type="checkbox"
         id={`task-${task.id}`}
@@ -112,7 +109,9 @@ export function TaskItem({ task }: { task: Task }) {
         {task.description && <p className="task-desc">{task.description}</p>}
         <div className="task-meta">
           <span className={`badge prio-${task.priority}`}>{task.priority}</span>
-          {task.due_date && <span className="due">Due {formatDue(task.due_date)}</span>}
+          {task.due_date && <span className="due">Due {dates.date(task.due_date)}</span>}
+          {/* Said in words, not only in colour (WCAG 1.4.1). */}
+          {overdue && <span className="badge overdue">Overdue</span>}
         </div>
       </div>
       <div className="task-actions">
@@ -127,8 +126,7 @@ export function TaskItem({ task }: { task: Task }) {
         <button
           type="button"
           className="ghost small danger"
-          disabled={remove.isPending}
-          onClick={() => remove.mutate(task.id)}
+          onClick={() => onDelete(task)}
           aria-label={`Delete ${task.title}`}
         >
           Delete

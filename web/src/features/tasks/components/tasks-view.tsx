@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
 import { Alert } from '../../../components/ui/alert.js';
 import { Loading } from '../../../components/ui/spinner.js';
+import { Toast } from '../../../components/ui/toast.js';
 import { messageOf } from '../../../lib/api-error.js';
 import { type TaskFilters, useTasks } from '../api/list-tasks.js';
+import { useUndoableDelete } from '../hooks/use-undoable-delete.js';
 import { AddTaskForm } from './add-task-form.js';
 import { TaskFiltersBar } from './task-filters.js';
 import { TaskItem } from './task-item.js';
@@ -24,8 +26,19 @@ export function TasksView() {
   }, [search]);
 
   const query = useTasks(filters);
-  const items = query.data?.pages.flatMap((p) => p.items) ?? [];
-  const counts = query.data?.pages[0]?.counts;
+  const deletion = useUndoableDelete();
+  const hidden = deletion.pending;
+  const items = (query.data?.pages.flatMap((p) => p.items) ?? []).filter((t) => t.id !== hidden?.id);
+  const served = query.data?.pages[0]?.counts;
+  // The task waiting to be deleted is already gone from the page: from its counts too.
+  const counts =
+    served && hidden
+      ? {
+          total: served.total - 1,
+          pending: served.pending - (hidden.completed ? 0 : 1),
+          completed: served.completed - (hidden.completed ? 1 : 0),
+        }
+      : served;
   const filtered = Boolean(filters.search || filters.priority || (filters.status && filters.status !== 'all'));
 
   return (
@@ -34,6 +47,11 @@ export function TasksView() {
       <TaskFiltersBar filters={filters} search={search} counts={counts} onSearch={setSearch} onChange={setFilters} />
       {query.isPending && <Loading label="Loading tasks…" />}
       {query.isError && <Alert>{messageOf(query.error)}</Alert>}
+      {deletion.error && (
+        <Alert>
+          Could not delete “{deletion.error.task.title}”: {messageOf(deletion.error.cause)}
+        </Alert>
+      )}
       {!query.isPending && !query.isError && items.length === 0 && (
         <div className="empty" role="status">
           {filtered ? (
@@ -48,7 +66,7 @@ export function TasksView() {
       )}
       <ul className="task-list" aria-label="Tasks" aria-busy={query.isFetching}>
         {items.map((task) => (
-          <TaskItem key={task.id} task={task} />
+          <TaskItem key={task.id} task={task} onDelete={deletion.remove} />
         ))}
       </ul>
       {query.hasNextPage && (
@@ -60,6 +78,15 @@ export function TasksView() {
         >
           {query.isFetchingNextPage ? 'Loading…' : 'Load more'}
         </button>
+      )}
+      {hidden && (
+        <Toast
+          key={hidden.id}
+          message={`Deleted “${hidden.title}”.`}
+          action="Undo"
+          onAction={deletion.undo}
+          onDismiss={() => deletion.commit()}
+        />
       )}
     </div>
   );
