@@ -115,8 +115,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     accountDataRoutes({
       db: database.db,
       guard: auth.guard,
-      hasher: auth.hasher,
-      revocations: auth.revocations,
+      service: auth.service,
+      devices: auth.devices,
       clock,
       config,
     }),

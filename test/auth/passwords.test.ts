@@ -98,7 +98,10 @@ describe('policy', () => {
     const messages = async (password: string, email?: string) =>
       (await attempt(t.app, password, email)).json().errors?.map((e: { message: string }) => e.message) ?? [];
     expect(await messages('A1!')).toEqual(['Password must be at least 8 characters']);
-    expect(await messages('12345678!')).toEqual(['Password must contain at least 1 letter']);
+    expect(await messages('12345678!')).toEqual([
+      'Password must contain at least 1 letter',
+      'Password is too easy to guess: it is a common password with small changes (capitals, digits, symbols or leetspeak)',
+    ]);
     expect(await messages(`Aa1!${'x'.repeat(125)}`)).toEqual(['Password must be at most 128 characters']);
     expect(await messages('P@ssw0rd')).toEqual(['Password is too common']);
     expect(await messages('margaret-Lamp-42', 'margaret@example.com')).toEqual([

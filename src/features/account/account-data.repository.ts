@@ -1,6 +1,6 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { conversations, messages, sessions, tasks, users } from '../../db/schema.js';
+import { conversations, messages, tasks, users } from '../../db/schema.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -65,21 +65,4 @@ export async function collectAccountData(db: Db, userId: string, now: Date) {
         })),
     })),
   };
-}
-
-/**
- * Deletes the user and, through ON DELETE CASCADE (src/db/schema.ts), every row
- * that references them: tasks, conversations, messages, sessions, refresh
- * tokens, personal access tokens, audit events. Returns the sessions that were
- * live, whose access tokens must be denied from now on.
- */
-export async function deleteAccount(db: Db, userId: string): Promise<string[]> {
-  return db.transaction(async (tx) => {
-    const live = await tx
-      .select({ id: sessions.id })
-      .from(sessions)
-      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
-    await tx.delete(users).where(eq(users.id, userId));
-    return live.map((s) => s.id);
-  });
 }

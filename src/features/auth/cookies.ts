@@ -41,6 +41,38 @@ export function assertAllowedOrigin(request: FastifyRequest, config: Config) {
   }
 }
 
+/**
+ * CSRF defence of every state-changing /api/auth route, and so of every route that
+ * sets or clears the refresh cookie (SPEC §3.2; OWASP CSRF Prevention Cheat Sheet,
+ * "Verifying Origin with standard headers" and "Fetch Metadata"). A browser request
+ * must come from our own pages: its `Origin` must be PUBLIC_URL or a CORS_ORIGINS
+ * entry, and without Origin, `Sec-Fetch-Site` must not be cross-site or same-site.
+ * A request with neither header is not from a browser (curl, an SDK): it cannot
+ * carry a victim's cookies, so it passes. Cookie-authenticated refresh and logout
+ * are stricter still (assertAllowedOrigin: Origin required).
+ */
+export function assertNotCrossSite(request: FastifyRequest, config: Config) {
+  const origin = request.headers.origin;
+  if (origin !== undefined) {
+    if (!config.allowedOrigins.includes(origin)) {
+      throw new AppError('INVALID_ORIGIN', 'Request origin is not allowed for this request');
+    }
+    return;
+  }
+  const site = request.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') {
+    throw new AppError('INVALID_ORIGIN', 'Request origin is not allowed for this request');
+  }
+}
+
+/** assertNotCrossSite as an onRequest hook for a plugin's state-changing routes. */
+export function crossSiteGuard(config: Config) {
+  return async (request: FastifyRequest) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    assertNotCrossSite(request, config);
+  };
+}
+
 export function requestMeta(request: FastifyRequest): RequestMeta {
   const agent = request.headers['user-agent'];
   return { ip: request.ip || null, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null };
