@@ -36,6 +36,21 @@ function isUnstorableText(error: unknown): boolean {
   return hasErrorCode(error, (code) => code === '22021' || code === '22P05');
 }
 
+/**
+ * A write that names a user who no longer exists (foreign key to users.id, SQLSTATE
+ * 23503): the caller's account was deleted after its token was checked. That is an
+ * authentication failure, not a server error (SPEC §3.2). The deny-list normally
+ * refuses such a token first; this covers a request racing the deletion.
+ */
+function isDeletedUser(error: unknown): boolean {
+  for (const current of causes(error)) {
+    const e = current as { code?: unknown; constraint_name?: unknown; constraint?: unknown };
+    const constraint = e.constraint_name ?? e.constraint;
+    if (e.code === '23503' && typeof constraint === 'string' && /_users_id_fk$/.test(constraint)) return true;
+  }
+  return false;
+}
+
 function fieldErrors(error: FastifyError & { validation: Array<{ instancePath: string; message?: string }> }) {
   const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
   return error.validation.map<FieldError>((issue) => {
@@ -65,6 +80,11 @@ export function toAppError(error: unknown): AppError | null {
     return validationError([{ path: 'body', message: 'Request body is not valid JSON' }]);
   }
   if (isUnavailable(error)) return new AppError('SERVICE_UNAVAILABLE', undefined, { headers: { 'retry-after': '5' } });
+  if (isDeletedUser(error)) {
+    return new AppError('INVALID_TOKEN', undefined, {
+      headers: { 'www-authenticate': 'Bearer realm="tasktalk", error="invalid_token"' },
+    });
+  }
   if (isUnstorableText(error)) {
     return validationError([{ path: 'request', message: 'Text must not contain NUL (\\u0000) characters' }]);
   }

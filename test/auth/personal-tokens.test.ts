@@ -159,6 +159,41 @@ describe('SPEC §3.1: what creating a token takes, and how long it lives', () =>
   });
 });
 
+describe('SPEC §3.1: which revocations take personal access tokens with them', () => {
+  const changePassword = (token: string, body: object) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: bearer(token),
+      payload: { current_password: PASSWORD, new_password: 'Another-Lamp-99', ...body },
+    });
+
+  it('a password change with revoke_tokens: true revokes every token of the user', async () => {
+    const { user, pat } = await newPat(['tasks:read']);
+    const res = await changePassword(user.accessToken, { revoke_tokens: true });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ sessions_revoked: 0, tokens_revoked: 1 });
+    expectTokenError(await read(pat), 'TOKEN_REVOKED');
+    expect((await list(user.accessToken)).json().tokens).toEqual([]);
+  });
+
+  it('a password change without revoke_tokens keeps them (the API default; the web form ticks it)', async () => {
+    const { user, pat } = await newPat(['tasks:read']);
+    const res = await changePassword(user.accessToken, {});
+    expect(res.json()).toMatchObject({ tokens_revoked: 0 });
+    expect((await read(pat)).statusCode).toBe(200);
+  });
+
+  it('log out everywhere ends sessions only, says so, and the tokens keep working', async () => {
+    const { user, pat } = await newPat(['tasks:read']);
+    const res = await app.inject({ method: 'POST', url: '/api/auth/logout-all', headers: bearer(user.accessToken) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().message).toContain('Personal access tokens stay valid');
+    expectTokenError(await me(app, user.accessToken), 'TOKEN_REVOKED');
+    expect((await read(pat)).statusCode).toBe(200);
+  });
+});
+
 describe('using a personal access token', () => {
   it('works only within its scopes', async () => {
     const reader = await newPat(['tasks:read']);
