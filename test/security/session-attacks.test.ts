@@ -165,7 +165,12 @@ describe('login and logout CSRF: every route that sets or clears the refresh coo
 
   it('a cross-site form POST to logout cannot clear the victim cookie (logout CSRF)', async () => {
     const u = await registerUser(s);
-    for (const fields of [{}, { refresh_token: 'x'.repeat(43) }, { refresh_token: u.refreshToken }]) {
+    const bodies: Array<Record<string, string>> = [
+      {},
+      { refresh_token: 'x'.repeat(43) },
+      { refresh_token: u.refreshToken },
+    ];
+    for (const fields of bodies) {
       const res = await s.request(
         '/api/auth/logout',
         crossSiteForm(fields, { cookie: `refresh_token=${u.refreshToken}` }),
