@@ -14,7 +14,7 @@ import { registerChat } from './features/chat/chat.module.js';
 import { registerMcp } from './features/mcp/mcp.routes.js';
 import { tasksRoutes } from './features/tasks/tasks.routes.js';
 import { registerDocs } from './http/docs.js';
-import { frameworkErrors, registerErrorHandling } from './http/error-handler.js';
+import { clientErrorHandler, frameworkErrors, registerClosing, registerErrorHandling } from './http/error-handler.js';
 import { registerHealth } from './http/health.js';
 import { createMetrics, registerMetrics } from './http/metrics.js';
 import { registerRateLimits } from './http/rate-limit.js';
@@ -59,7 +59,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         : { logger: loggerOptions(config.logLevel) }),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
-    return503OnClosing: true,
+    // Both answered in problem+json by src/http/error-handler.ts (SPEC §3).
+    return503OnClosing: false,
+    clientErrorHandler,
     frameworkErrors,
     routerOptions: { ignoreTrailingSlash: true },
   };
@@ -67,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerClosing(app);
 
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, app.log) : undefined;
   const namespace = deps.redisNamespace ?? 'tasktalk';

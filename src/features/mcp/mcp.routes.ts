@@ -89,6 +89,9 @@ export function registerMcp(app: FastifyInstance, deps: McpDeps) {
         db,
         userId: principal.userId,
         now: new Date(clock.now()),
+        // A failing tool logs its error here, with the request id; the client gets a stable code.
+        log: request.log,
+        requestId: request.id,
       }));
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       reply.hijack();

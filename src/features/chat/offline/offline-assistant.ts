@@ -84,7 +84,8 @@ async function act(
 }
 
 function failure(output: { error: string; message: string }): string {
-  return output.error === 'not_found' ? replies.gone() : replies.invalid(output.message);
+  if (output.error === 'not_found') return replies.gone();
+  return output.error === 'invalid_input' ? replies.invalid(output.message) : replies.failed();
 }
 
 async function respond(intent: Intent, state: TurnState): Promise<string> {
