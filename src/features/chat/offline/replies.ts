@@ -1,9 +1,11 @@
+import { inlineText } from '../../../lib/display-text.js';
 import type { ListedTask } from '../../tools/task-tools.js';
 import type { ListStatus, Priority } from './parser.js';
 
 /** Everything the offline assistant says, in one place so the wording stays consistent. */
 
-export const q = (title: string) => `"${title}"`;
+// Titles are shown through inlineText: a stored title cannot forge lines of the list (SPEC §3.6).
+export const q = (title: string) => `"${inlineText(title)}"`;
 
 export const EXAMPLES = [
   '“Add a task to buy groceries”',
@@ -78,7 +80,7 @@ export function numbered(tasks: ListedTask[]): string {
       ]
         .filter(Boolean)
         .join(', ');
-      return `${i + 1}. ${t.completed ? '[x]' : '[ ]'} ${t.title}${extras ? ` (${extras})` : ''}`;
+      return `${i + 1}. ${t.completed ? '[x]' : '[ ]'} ${inlineText(t.title)}${extras ? ` (${extras})` : ''}`;
     })
     .join('\n');
 }
