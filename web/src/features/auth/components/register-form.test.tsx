@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../lib/api-error.js';
@@ -27,7 +27,8 @@ describe('RegisterForm', () => {
     const user = userEvent.setup();
     await user.type(screen.getByLabelText('Email'), 'ada@example.com');
     await user.type(screen.getByLabelText('Name (optional)'), 'Ada');
-    await user.type(screen.getByLabelText('Password'), 'P@ssw0rd123');
+    // Passes the rules here; the server (say, with another policy) still refuses it.
+    await user.type(screen.getByLabelText('Password'), 'Quiet-Harbor-73');
     await user.click(screen.getByRole('button', { name: 'Create account' }));
 
     const password = screen.getByLabelText('Password');
@@ -58,6 +59,25 @@ describe('RegisterForm', () => {
     expect(onSubmit).not.toHaveBeenCalled();
     expect(describedText(screen.getByLabelText('Password'))).toContain(
       'Password must contain at least 1 special character',
+    );
+  });
+
+  it("refuses a dressed-up common password before the server does, with the server's words (SPEC §3.1)", async () => {
+    const onSubmit = vi.fn();
+    render(<RegisterForm onSubmit={onSubmit} onSuccess={vi.fn()} />);
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Email'), 'ada@example.com');
+    await user.type(screen.getByLabelText('Password'), 'Password1!');
+    const rules = screen.getByRole('list', { name: 'Password requirements' });
+    // The estimator is a lazy chunk: the rule is pending until it arrives.
+    await waitFor(() =>
+      expect(rules).toHaveTextContent('Not a common password, even with small changes (not met yet)'),
+    );
+    expect(screen.getByText(/^Strength:/)).toHaveTextContent('Strength: Weak');
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(describedText(screen.getByLabelText('Password'))).toContain(
+      'Password is too easy to guess: it is a common password with small changes (capitals, digits, symbols or leetspeak)',
     );
   });
 
