@@ -14,6 +14,7 @@ import { problemSchema, uuidParam } from '../../contracts/common.js';
 import { type AuthGuard, principalOf } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import { limitConfig } from '../../http/rate-limit.js';
+import { sameUuid } from '../../lib/uuid.js';
 import type { ChatService } from './chat.service.js';
 import type { ConversationRow, MessageRow } from './conversations.repository.js';
 import { openEventStream, sentenceChunks, wantsEventStream } from './sse.js';
@@ -121,7 +122,7 @@ export const chatRoutes =
       },
       (request, reply) => {
         // Another user's id looks exactly like an unknown route (SPEC §3.4).
-        if (request.params.user_id !== principalOf(request).userId) throw new AppError('NOT_FOUND');
+        if (!sameUuid(request.params.user_id, principalOf(request).userId)) throw new AppError('NOT_FOUND');
         return chat(request, reply, request.body);
       },
     );
