@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { loginCsrfSuite } from './login-csrf.suite.js';
 import { scenario } from './scenario.js';
 
 export interface Step {
@@ -33,4 +34,5 @@ export const SUITES: Suite[] = [
     name: 'core: register, tasks, chat, settings, sessions, data rights',
     steps: ({ browser, url, errors, screenshots }) => scenario(browser, url, errors, screenshots),
   },
+  loginCsrfSuite,
 ];

@@ -29,7 +29,7 @@ export function PasswordFeedback({
       </div>
       <ul className="rules" aria-label="Password requirements">
         {rules.map((rule) => (
-          <li key={rule.id} className={rule.met ? 'met' : 'unmet'}>
+          <li key={rule.id} className={rule.met ? 'met' : rule.met === null ? 'pending' : 'unmet'}>
             <span aria-hidden="true">{rule.met ? '✓' : '○'}</span> {rule.label}
             <span className="visually-hidden">
               {rule.met ? ' (met)' : rule.met === null ? ' (checking)' : ' (not met yet)'}
