@@ -181,5 +181,5 @@ describe('the offline assistant and the CLI', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000); // two CLI processes, as the CLI suites allow
 });

@@ -1,7 +1,8 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../lib/api-error.js';
+import { loadStrengthEstimator } from '../password-rules.js';
 import { RegisterForm } from './register-form.js';
 
 function describedText(input: HTMLElement) {
@@ -10,6 +11,12 @@ function describedText(input: HTMLElement) {
     .map((id) => document.getElementById(id)?.textContent ?? '')
     .join(' | ');
 }
+
+// The zxcvbn estimator is a lazy chunk (~1 MB of dictionaries): load it once up front, as a
+// browser would have by the time someone finishes typing, so each test times only the form.
+beforeAll(async () => {
+  (await loadStrengthEstimator())('warm-up');
+}, 30_000);
 
 describe('RegisterForm', () => {
   it('shows each server validation message next to its field, tied with aria-describedby', async () => {
