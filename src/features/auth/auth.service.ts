@@ -1,16 +1,15 @@
 import type { Config } from '../../config.js';
-import { normalizePassword } from '../../contracts/password-policy.js';
 import type { Db } from '../../db/client.js';
 import { AppError, validationError } from '../../http/errors.js';
 import type { AuthMetrics } from '../../http/metrics.js';
 import type { Clock } from '../../lib/clock.js';
+import { createCredentialsService } from './credentials.service.js';
 import { type RequestMeta, recordEvent } from './events.js';
 import type { FailureBudget } from './failure-budget.js';
 import { checkPassword } from './password-policy.js';
 import type { PasswordHasher } from './passwords.js';
 import { rotateRefreshToken } from './refresh-tokens.js';
 import type { RevocationList } from './revocation.js';
-import { revokeEverything } from './revoke-everything.js';
 import { createSession, findSessionByRefreshToken, revokeSession, type SessionPolicy } from './sessions.js';
 import type { TokenService } from './tokens.js';
 import { createUsersRepository, normalizeEmail, type User } from './users.repository.js';
@@ -75,27 +74,6 @@ export function createAuthService(deps: AuthDeps) {
     await revocations.revoke(sids);
   }
   const revoker = { revoke };
-
-  /**
-   * Re-authentication before a sensitive change (OWASP ASVS 5.0 V7.5.1): the user's
-   * current password, drawing on the failure budget like a login (SPEC §3.3). A
-   * wrong password is a 400 on `path`; a deleted user is INVALID_TOKEN.
-   */
-  async function reauthenticate(
-    userId: string,
-    password: string,
-    meta: RequestMeta,
-    recognise: RecogniseDevice,
-    field = { path: 'password', message: 'Password is incorrect' },
-  ): Promise<User> {
-    const user = await users.findById(userId);
-    // The account was deleted after the token was issued.
-    if (!user) throw new AppError('INVALID_TOKEN');
-    const subject = { account: user.email, ip: meta.ip, device: await recognise(user.id) };
-    const { ok } = await budget.attempt(subject, () => hasher.verify(user.passwordHash, password));
-    if (!ok) throw validationError([field]);
-    return user;
-  }
 
   return {
     async register(input: { email: string; password: string; name?: string | undefined }, meta: RequestMeta) {
@@ -197,63 +175,8 @@ export function createAuthService(deps: AuthDeps) {
       if (owner) await event('logout', owner, meta, { sessions: ended.length });
     },
 
-    /** SPEC §3.1: ends every session; personal access tokens stay valid (the UI says so). */
-    async logoutAll(userId: string, meta: RequestMeta) {
-      const revoked = await revokeEverything({ db, revoker, now: now() }, userId, {
-        reason: 'logout_all',
-        personalTokens: false,
-      });
-      await event('logout_all', userId, meta, { sessions: revoked.sessions.length });
-      return revoked.sessions.length;
-    },
-
-    /**
-     * ASVS 5.0 V7.4.3: a password change ends every other session, and with
-     * `revoke_tokens` every personal access token (SPEC §3.1).
-     */
-    async changePassword(
-      userId: string,
-      sessionId: string | null,
-      input: { current_password: string; new_password: string; revoke_tokens?: boolean | undefined },
-      meta: RequestMeta,
-      recognise: RecogniseDevice,
-    ) {
-      const user = await reauthenticate(userId, input.current_password, meta, recognise, {
-        path: 'current_password',
-        message: 'Current password is incorrect',
-      });
-      const problems = checkPassword(input.new_password, config.passwordPolicy, user.email, 'new_password');
-      if (normalizePassword(input.new_password) === normalizePassword(input.current_password)) {
-        problems.push({ path: 'new_password', message: 'New password must differ from the current password' });
-      }
-      if (problems.length > 0) throw validationError(problems);
-      const passwordHash = await hasher.hash(input.new_password);
-      await users.update(userId, { passwordHash, updatedAt: new Date(now()) });
-      const revoked = await revokeEverything({ db, revoker, now: now() }, userId, {
-        reason: 'password_changed',
-        keepSession: sessionId,
-        personalTokens: input.revoke_tokens === true,
-      });
-      await event('password_changed', userId, meta, {
-        sessions_revoked: revoked.sessions.length,
-        tokens_revoked: revoked.personalTokens,
-      });
-      return { sessions: revoked.sessions.length, personalTokens: revoked.personalTokens };
-    },
-
-    /** Deletes the account and everything of it, after its password (OWASP ASVS 5.0 V7.5.1). */
-    async deleteAccount(userId: string, password: string, meta: RequestMeta, recognise: RecogniseDevice) {
-      await reauthenticate(userId, password, meta, recognise);
-      const revoked = await revokeEverything({ db, revoker, now: now() }, userId, {
-        reason: 'user_deleted',
-        personalTokens: true,
-        devices: true,
-        deleteUser: true,
-      });
-      return revoked.sessions.length;
-    },
-
-    reauthenticate,
+    // Changing what proves who you are (credentials.service.ts), behind the same service.
+    ...createCredentialsService({ db, config, clock, hasher, budget, users, revoker, event }),
 
     async deleteSession(userId: string, sessionId: string, meta: RequestMeta) {
       const ok = await revokeSession(db, userId, sessionId, now(), 'revoked_by_user');
