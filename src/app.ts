@@ -20,7 +20,7 @@ import { registerMcp } from './features/mcp/mcp.routes.js';
 import { createOAuthModule, type OAuthModuleDeps } from './features/oauth/oauth.module.js';
 import { tasksRoutes } from './features/tasks/tasks.routes.js';
 import { registerDocs } from './http/docs.js';
-import { frameworkErrors, registerErrorHandling } from './http/error-handler.js';
+import { clientErrorHandler, frameworkErrors, registerClosing, registerErrorHandling } from './http/error-handler.js';
 import { registerHealth } from './http/health.js';
 import { createMetrics, registerMetrics } from './http/metrics.js';
 import { registerRateLimits } from './http/rate-limit.js';
@@ -68,7 +68,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         : { logger: loggerOptions(config.logLevel) }),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
-    return503OnClosing: true,
+    // Both answered in problem+json by src/http/error-handler.ts (SPEC §3).
+    return503OnClosing: false,
+    clientErrorHandler,
     // One line per request instead of Fastify's two (src/http/request-log.ts).
     logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors,
@@ -78,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerClosing(app);
 
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, app.log) : undefined;
   const namespace = deps.redisNamespace ?? 'tasktalk';
@@ -134,8 +137,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     accountDataRoutes({
       db: database.db,
       guard: auth.guard,
-      hasher: auth.hasher,
-      revocations: auth.revocations,
+      service: auth.service,
+      devices: auth.devices,
       clock,
       config,
     }),

@@ -4,7 +4,7 @@ import { buildApp } from './app.js';
 import { isPrimary, runPrimary } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrate, openDatabase } from './db/client.js';
-import { processesHoldingDir } from './db/data-dir-lock.js';
+import { type DataDirHolder, DataDirLockedError, processesHoldingDir } from './db/data-dir-lock.js';
 import { createLogger } from './lib/logger.js';
 
 async function main() {
@@ -27,22 +27,28 @@ async function main() {
     return;
   }
 
+  // Two processes on one embedded database overwrite each other's pages: openDatabase
+  // takes DATA_DIR's lock atomically (src/db/data-dir-lock.ts); a server from before
+  // the lock file is found by the files it holds.
+  const inUse = (holders: DataDirHolder[]) => {
+    const list = holders.map((h) => `pid ${h.pid}: ${h.command}`).join('; ');
+    console.error(
+      `The embedded database in ${config.dataDir} is already open in another process (${list}). ` +
+        'Stop it first, or give this instance its own DATA_DIR (or a DATABASE_URL).',
+    );
+    process.exit(1);
+  };
   if (!config.databaseUrl) {
-    // Two processes on one embedded database overwrite each other's pages.
     const holders = processesHoldingDir(config.dataDir);
-    if (holders.length > 0) {
-      const list = holders.map((h) => `pid ${h.pid}: ${h.command}`).join('; ');
-      console.error(
-        `The embedded database in ${config.dataDir} is already open in another process (${list}). ` +
-          'Stop it first, or give this instance its own DATA_DIR (or a DATABASE_URL).',
-      );
-      process.exit(1);
-    }
+    if (holders.length > 0) inUse(holders);
   }
 
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : config.dataDir,
+  }).catch((error: unknown) => {
+    if (error instanceof DataDirLockedError) return inUse([error.holder]);
+    throw error;
   });
   await migrate(database.db);
   // Readable lines for a person at a terminal, JSON for everything else (LOG_FORMAT overrides).

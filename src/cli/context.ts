@@ -3,7 +3,7 @@ import { type Config, ConfigError, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { hasErrorCode } from '../lib/error-causes.js';
 import { CliError } from './cli.js';
-import { assertDataDirFree } from './data-dir-lock.js';
+import { assertDataDirFree, inUse } from './data-dir-lock.js';
 
 export interface CliContext {
   config: Config;
@@ -33,6 +33,8 @@ export async function withDatabase<T>(run: (ctx: CliContext) => Promise<T>): Pro
     url: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : config.dataDir,
     max: 2,
+  }).catch((error: unknown) => {
+    throw inUse(error);
   });
   try {
     try {

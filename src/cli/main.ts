@@ -1,3 +1,4 @@
+import { operatorMessage } from '../lib/error-causes.js';
 import { CliError, type Command, EXIT, out, UsageError } from './cli.js';
 import { importCommands } from './import.command.js';
 import { keysCommands } from './keys.command.js';
@@ -67,9 +68,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tasktalk ${found.command.name}: ${error.message}\n`);
       return EXIT.failure;
     }
-    process.stderr.write(
-      `tasktalk ${found.command.name} failed: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`tasktalk ${found.command.name} failed: ${operatorMessage(error)}\n`);
     return EXIT.failure;
   }
 }

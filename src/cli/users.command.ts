@@ -3,6 +3,7 @@ import { emailSchema, nameSchema } from '../contracts/auth.js';
 import { conversations, sessions, tasks, users } from '../db/schema.js';
 import { checkPassword } from '../features/auth/password-policy.js';
 import { createPasswordHasher } from '../features/auth/passwords.js';
+import { revokeEverything } from '../features/auth/revoke-everything.js';
 import { revokeUserSessions } from '../features/auth/sessions.js';
 import { createUsersRepository, normalizeEmail } from '../features/auth/users.repository.js';
 import { revokeOAuthGrantsForUser } from '../features/oauth/grants.js';
@@ -11,7 +12,6 @@ import {
   type Command,
   formatDate,
   helpOption,
-  note,
   out,
   parseCommand,
   plural,
@@ -222,21 +222,15 @@ tokens, connected apps (OAuth grants) and audit events. Asks you to type the ema
         if (!ok) throw new CliError('Not confirmed; nothing was deleted');
       }
       const now = Date.now();
-      const sids = await db.transaction(async (tx) => {
-        const revoked = await revokeUserSessions(tx, user.id, now, 'user_deleted');
-        const grants = await revokeOAuthGrantsForUser(tx, user.id, now, 'user_deleted');
-        // Every table referencing users cascades (src/db/schema.ts).
-        await tx.delete(users).where(eq(users.id, user.id));
-        return [...revoked, ...grants];
-      });
-      await broadcastRevocation(ctx.config, sids, now);
+      // The same path as an account deleted by its owner: sessions, tokens and devices end,
+      // and the sessions stay known as revoked (session_revocations) after the cascade, so
+      // servers polling PostgreSQL, or starting later, deny their access tokens too.
+      await revokeEverything(
+        { db, now, revoker: { revoke: (sids) => broadcastRevocation(ctx.config, sids, now) } },
+        user.id,
+        { reason: 'user_deleted', personalTokens: true, oauthGrants: true, devices: true, deleteUser: true },
+      );
       out(`Deleted ${user.email} with ${what}`);
-      if (!ctx.config.redisUrl && ctx.database.kind === 'postgres' && sids.length > 0) {
-        // The sessions are gone with the user, so servers polling for revocations cannot see them.
-        note(
-          `Note: without REDIS_URL, running servers accept access tokens already issued to this account until they expire (at most ${Math.round(ctx.config.jwt.accessTtlMs / 60_000)} min); they reach no data, since none is left.`,
-        );
-      }
       return 0;
     });
   },

@@ -90,6 +90,8 @@ export type UpdateProfileRequest = z.input<typeof updateProfileRequest>;
 export const changePasswordRequest = z.strictObject({
   current_password: password,
   new_password: password,
+  /** Also revoke every personal access token (the web form's default; SPEC §3.1). */
+  revoke_tokens: z.boolean({ error: 'revoke_tokens must be true or false' }).optional(),
 });
 
 export const sessionSchema = z
@@ -105,13 +107,23 @@ export const sessionSchema = z
   .meta({ id: 'Session' });
 export type Session = z.infer<typeof sessionSchema>;
 
-export const scopeSchema = z.enum(['tasks:read', 'tasks:write']);
+export const SCOPES = ['tasks:read', 'tasks:write'] as const;
+export const scopeSchema = z.enum(SCOPES);
+export type Scope = z.infer<typeof scopeSchema>;
 
 export const createTokenRequest = z.strictObject({
   name: nameSchema,
   scopes: z.array(scopeSchema).min(1, { error: 'Choose at least one scope' }),
-  /** Days until expiry; omit for a token that does not expire. */
-  expires_in_days: z.number().int().min(1).max(365).optional(),
+  /** Days until expiry: 1–365, 90 when omitted; null for a token that never expires, on purpose (SPEC §3.1). */
+  expires_in_days: z
+    .number({ error: 'expires_in_days must be a number of days, or null for no expiry' })
+    .int({ error: 'expires_in_days must be a whole number of days' })
+    .min(1, { error: 'expires_in_days must be at least 1' })
+    .max(365, { error: 'A token can live at most 365 days' })
+    .nullable()
+    .optional(),
+  /** The current password: a stolen access token alone cannot mint a long-lived credential. */
+  password,
 });
 
 export const personalTokenSchema = z

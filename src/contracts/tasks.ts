@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPlainLine, isPlainText } from './text.js';
 
 /**
  * Request and response shapes of /api/tasks (SPEC §3.4), shared by the server
@@ -19,13 +20,18 @@ export const taskTitle = z
   .string({ error: 'Title is required' })
   .trim()
   .min(1, { error: 'Title must not be empty' })
-  .max(200, { error: 'Title must be at most 200 characters' });
+  .max(200, { error: 'Title must be at most 200 characters' })
+  // SPEC §3.6: one line of plain text, so no list that shows it can be forged (text.ts).
+  .refine(isPlainLine, { error: 'Title must not contain line breaks, control or invisible formatting characters' });
 
 // A blank description means "no description".
 export const taskDescription = z
   .string({ error: 'Description must be text' })
   .trim()
   .max(1000, { error: 'Description must be at most 1000 characters' })
+  .refine(isPlainText, {
+    error: 'Description must not contain control or invisible formatting characters (line breaks are fine)',
+  })
   .transform((value) => (value === '' ? null : value))
   .nullable();
 

@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { acquireDataDirLock } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -23,7 +24,7 @@ export interface Database {
 export interface DatabaseOptions {
   /** postgres:// URL; without it an embedded PGlite database is used. */
   url?: string | undefined;
-  /** Folder for the embedded database; omit for an in-memory one (tests). */
+  /** Folder for the embedded database (locked while open: data-dir-lock.ts); omit for an in-memory one (tests). */
   dataDir?: string | undefined;
   /** Connection pool size for PostgreSQL. */
   max?: number;
@@ -48,7 +49,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       close: () => client.end({ timeout: 5 }),
     };
   }
-  const client = await openPglite(options.dataDir);
+  // One process per embedded database, decided atomically before PGlite opens it.
+  const lock = options.dataDir ? acquireDataDirLock(options.dataDir) : null;
+  let client: PGlite;
+  try {
+    client = await openPglite(options.dataDir);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     db,
@@ -56,7 +65,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     ping: async () => {
       await client.query('select 1');
     },
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 

@@ -71,8 +71,30 @@ export const refreshTokens = pgTable(
     expiresAt: ts('expires_at').notNull(),
     /** Set when this token was exchanged; a later use past the grace window is reuse. */
     rotatedAt: ts('rotated_at'),
+    /** The token this one was exchanged for: a repeat inside the grace window gets it back (RFC 9700 §4.14). */
+    successorId: uuid('successor_id'),
+    /**
+     * The successor's secret sealed (AES-256-GCM) under a key derived from this token,
+     * so only a holder of this token can read it back (docs/decisions/003).
+     */
+    successorSealed: text('successor_sealed'),
   },
   (t) => [uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash), index('refresh_tokens_session_idx').on(t.sessionId)],
+);
+
+/**
+ * Session revocations that outlive their session rows. Deleting a user removes its
+ * sessions by cascade, yet instances that learn of revocations from the database
+ * (PostgreSQL without Redis, or one starting later) must still deny their access
+ * tokens. No foreign key, on purpose; rows older than a day are pruned.
+ */
+export const sessionRevocations = pgTable(
+  'session_revocations',
+  {
+    sessionId: uuid('session_id').primaryKey(),
+    revokedAt: ts('revoked_at').notNull(),
+  },
+  (t) => [index('session_revocations_revoked_idx').on(t.revokedAt)],
 );
 
 export const signingKeys = pgTable('signing_keys', {
@@ -101,6 +123,27 @@ export const personalAccessTokens = pgTable(
     revokedAt: ts('revoked_at'),
   },
   (t) => [uniqueIndex('pat_hash_key').on(t.tokenHash), index('pat_user_idx').on(t.userId)],
+);
+
+/**
+ * Browsers that have signed in to an account, known by their device cookie
+ * (src/features/auth/devices.ts): a correct password from one is not refused by
+ * the per-account failure budget (SPEC §3.3). One browser has one cookie for every
+ * account it signs in to; only its SHA-256 is stored.
+ */
+export const knownDevices = pgTable(
+  'known_devices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    userAgent: text('user_agent'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('known_devices_user_token_key').on(t.userId, t.tokenHash)],
 );
 
 /** Security audit trail. Never holds a password, token or cookie. */

@@ -1,8 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '../db/client.js';
-import { findPersonalToken, isPersonalToken, type Scope } from '../features/auth/personal-tokens.js';
-import type { TokenService } from '../features/auth/tokens.js';
-import type { Clock } from '../lib/clock.js';
+import type { Scope } from '../contracts/auth.js';
 import { AppError } from './errors.js';
 
 /** Who is calling: a user through an access token, a personal access token, or an OAuth access token for /mcp. */
@@ -10,9 +7,9 @@ export interface Principal {
   kind: 'access' | 'pat' | 'oauth';
   userId: string;
   email: string;
-  /** The session of an access token; null for personal access tokens. */
+  /** The session of an access token; null for other credentials. */
   sessionId: string | null;
-  /** Scopes a PAT was given; access tokens may do everything their user may. */
+  /** What the credential may do: access tokens everything their user may; others only their scopes. */
   scopes: ReadonlySet<Scope> | 'all';
 }
 
@@ -20,6 +17,20 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+}
+
+/**
+ * One kind of bearer credential. The guard asks each verifier in turn whether it
+ * recognises the token (by its shape: a prefix, a JWT), and the first that does
+ * decides. Features provide verifiers (features/auth: access tokens and personal
+ * access tokens; features/oauth later: OAuth access tokens for /mcp); the guard
+ * knows none of their internals.
+ */
+export interface CredentialVerifier {
+  /** True when the token has this verifier's shape; it then owns the answer. */
+  recognises(token: string): boolean;
+  /** The principal of a valid token; otherwise throws AppError (401 token errors, 403 ACCOUNT_DISABLED). */
+  verify(token: string): Principal | Promise<Principal>;
 }
 
 const REALM = 'realm="tasktalk"';
@@ -41,7 +52,7 @@ export function bearerToken(request: FastifyRequest): string | null {
 }
 
 export interface AuthGuardOptions {
-  /** Routes that declare a scope also accept personal access tokens holding it. */
+  /** Routes that declare a scope also accept scoped credentials (PATs, OAuth tokens) holding it. */
   scope?: Scope;
 }
 
@@ -59,12 +70,13 @@ export function isAuthGuard(hook: unknown): boolean {
 }
 
 /**
- * Authenticates Bearer tokens. Access tokens are verified in memory (signature,
- * claims, revoked sessions); the token in a query string is never read
- * (RFC 6750 §2.3 discourages it: URLs end up in logs).
+ * Authenticates Bearer tokens with the verifiers it is given, then applies the
+ * route's scope: a scoped credential passes only a route that declares one of its
+ * scopes (RFC 6750 §3.1 insufficient_scope). The token in a query string is never
+ * read (RFC 6750 §2.3 discourages it: URLs end up in logs).
  */
-export function createAuthGuard(deps: { db: Db; tokens: TokenService; clock: Clock }): AuthGuard {
-  const { db, tokens, clock } = deps;
+export function createAuthGuard(deps: { verifiers: readonly CredentialVerifier[] }): AuthGuard {
+  const { verifiers } = deps;
 
   return (options = {}) =>
     asAuthGuard(async (request: FastifyRequest) => {
@@ -72,48 +84,22 @@ export function createAuthGuard(deps: { db: Db; tokens: TokenService; clock: Clo
       if (token === null) {
         throw new AppError('NOT_AUTHENTICATED', undefined, { headers: { 'www-authenticate': `Bearer ${REALM}` } });
       }
-      if (token === '') throw tokenError(new AppError('INVALID_TOKEN'));
-
-      if (isPersonalToken(token)) {
-        const found = await findPersonalToken(db, token, clock.now());
-        if (!found.ok) {
-          const code =
-            found.reason === 'expired'
-              ? 'TOKEN_EXPIRED'
-              : found.reason === 'revoked'
-                ? 'TOKEN_REVOKED'
-                : 'INVALID_TOKEN';
-          throw tokenError(found.reason === 'disabled' ? new AppError('ACCOUNT_DISABLED') : new AppError(code));
-        }
-        if (!options.scope || !found.scopes.includes(options.scope)) {
-          throw new AppError('INSUFFICIENT_SCOPE', undefined, {
-            headers: {
-              'www-authenticate': `Bearer ${REALM}, error="insufficient_scope"${options.scope ? `, scope="${options.scope}"` : ''}`,
-            },
-          });
-        }
-        request.principal = {
-          kind: 'pat',
-          userId: found.userId,
-          email: found.email,
-          sessionId: null,
-          scopes: new Set(found.scopes),
-        };
-        return;
-      }
-
+      const verifier = token === '' ? undefined : verifiers.find((v) => v.recognises(token));
+      if (!verifier) throw tokenError(new AppError('INVALID_TOKEN'));
+      let principal: Principal;
       try {
-        const claims = tokens.verifyAccess(token);
-        request.principal = {
-          kind: 'access',
-          userId: claims.sub,
-          email: claims.email,
-          sessionId: claims.sid,
-          scopes: 'all',
-        };
+        principal = await verifier.verify(token);
       } catch (error) {
         throw error instanceof AppError ? tokenError(error) : error;
       }
+      if (principal.scopes !== 'all' && !(options.scope && principal.scopes.has(options.scope))) {
+        throw new AppError('INSUFFICIENT_SCOPE', undefined, {
+          headers: {
+            'www-authenticate': `Bearer ${REALM}, error="insufficient_scope"${options.scope ? `, scope="${options.scope}"` : ''}`,
+          },
+        });
+      }
+      request.principal = principal;
     });
 }
 

@@ -1,7 +1,9 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { causes, hasErrorCode } from '../lib/error-causes.js';
-import { AppError, type FieldError, problem, validationError } from './errors.js';
+import { AppError, type ErrorCode, type FieldError, problem, validationError } from './errors.js';
 
 /** Connection-level failures: the database (or Redis) is not there. */
 const UNAVAILABLE_CODES = new Set([
@@ -36,6 +38,21 @@ function isUnstorableText(error: unknown): boolean {
   return hasErrorCode(error, (code) => code === '22021' || code === '22P05');
 }
 
+/**
+ * A write that names a user who no longer exists (foreign key to users.id, SQLSTATE
+ * 23503): the caller's account was deleted after its token was checked. That is an
+ * authentication failure, not a server error (SPEC §3.2). The deny-list normally
+ * refuses such a token first; this covers a request racing the deletion.
+ */
+function isDeletedUser(error: unknown): boolean {
+  for (const current of causes(error)) {
+    const e = current as { code?: unknown; constraint_name?: unknown; constraint?: unknown };
+    const constraint = e.constraint_name ?? e.constraint;
+    if (e.code === '23503' && typeof constraint === 'string' && /_users_id_fk$/.test(constraint)) return true;
+  }
+  return false;
+}
+
 function fieldErrors(error: FastifyError & { validation: Array<{ instancePath: string; message?: string }> }) {
   const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
   return error.validation.map<FieldError>((issue) => {
@@ -65,15 +82,43 @@ export function toAppError(error: unknown): AppError | null {
     return validationError([{ path: 'body', message: 'Request body is not valid JSON' }]);
   }
   if (isUnavailable(error)) return new AppError('SERVICE_UNAVAILABLE', undefined, { headers: { 'retry-after': '5' } });
+  if (isDeletedUser(error)) {
+    return new AppError('INVALID_TOKEN', undefined, {
+      headers: { 'www-authenticate': 'Bearer realm="tasktalk", error="invalid_token"' },
+    });
+  }
   if (isUnstorableText(error)) {
     return validationError([{ path: 'request', message: 'Text must not contain NUL (\\u0000) characters' }]);
   }
-  if (fastifyError.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE');
-  if (fastifyError.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
   if (fastifyError.statusCode === 400) {
     return validationError([{ path: 'request', message: fastifyError.message }]);
   }
+  // Any other client error a plugin raises (@fastify/static's 416 for a bad Range, …)
+  // keeps its status, in problem+json (SPEC §3).
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return clientError(status);
   return null;
+}
+
+const CLIENT_ERRORS: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'NOT_AUTHENTICATED',
+  403: 'INVALID_ORIGIN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
+  413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  416: 'RANGE_NOT_SATISFIABLE',
+  429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
+};
+
+/** The problem for a bare 4xx status from the framework or a plugin; unlisted ones read as 400. */
+function clientError(status: number): AppError {
+  if (status === 403) return new AppError('INVALID_ORIGIN', 'Forbidden');
+  return new AppError(CLIENT_ERRORS[status] ?? 'BAD_REQUEST');
 }
 
 // RFC 9110 §15.5.2 and SPEC §3: every 401 carries a challenge; the auth guard's own
@@ -98,6 +143,49 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
   // An over-long id cannot name any row: the same answer as an unknown one.
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblem(reply, new AppError('NOT_FOUND'));
   return sendProblem(reply, toAppError(error) ?? new AppError('INTERNAL_ERROR'));
+}
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request: headers over
+ * the size limit (431), a request that arrives too slowly (408), a malformed
+ * request line or header (400). Fastify's default answers these with its own
+ * JSON; SPEC §3 wants problem+json for every status. The socket is then closed,
+ * as Node does: after a parse error the stream cannot be trusted.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const appError =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new AppError('HEADERS_TOO_LARGE')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new AppError('REQUEST_TIMEOUT')
+        : new AppError('BAD_REQUEST', 'The request is not valid HTTP');
+  const body = JSON.stringify(problem(appError));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${appError.status} ${STATUS_CODES[appError.status]}\r\n` +
+        `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+/**
+ * While the server drains (SIGTERM), new requests on kept-alive connections get
+ * 503 problem+json with `Connection: close`, instead of Fastify's own JSON
+ * (`return503OnClosing` is off for that reason).
+ */
+export function registerClosing(app: FastifyInstance) {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    throw new AppError('SERVICE_UNAVAILABLE', undefined, { headers: { 'retry-after': '5' } });
+  });
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 export const ERRORS = {
   VALIDATION_ERROR: { status: 400, title: 'Validation failed', detail: 'The request is not valid' },
+  BAD_REQUEST: { status: 400, title: 'Bad Request', detail: 'The request could not be understood' },
   EMAIL_EXISTS: { status: 409, title: 'Conflict', detail: 'Email already registered' },
   INVALID_CREDENTIALS: { status: 401, title: 'Unauthorized', detail: 'Invalid email or password' },
   NOT_AUTHENTICATED: { status: 401, title: 'Unauthorized', detail: 'Not authenticated' },
@@ -15,7 +16,9 @@ export const ERRORS = {
   INVALID_ORIGIN: { status: 403, title: 'Forbidden', detail: 'Request origin is not allowed' },
   NOT_FOUND: { status: 404, title: 'Not Found', detail: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method Not Allowed', detail: 'Method not allowed' },
+  REQUEST_TIMEOUT: { status: 408, title: 'Request Timeout', detail: 'The request took too long to arrive' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload Too Large', detail: 'Request body is too large' },
+  URI_TOO_LONG: { status: 414, title: 'URI Too Long', detail: 'The request URL is too long' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     title: 'Unsupported Media Type',
@@ -37,7 +40,17 @@ export const ERRORS = {
     title: 'Bad Request',
     detail: 'The redirect URI is not registered for this client',
   },
+  RANGE_NOT_SATISFIABLE: {
+    status: 416,
+    title: 'Range Not Satisfiable',
+    detail: 'The requested range is not available',
+  },
   RATE_LIMITED: { status: 429, title: 'Too Many Requests', detail: 'Too many requests' },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'Request Header Fields Too Large',
+    detail: 'The request headers are too large',
+  },
   INTERNAL_ERROR: { status: 500, title: 'Internal Server Error', detail: 'An unexpected error occurred' },
   SERVICE_UNAVAILABLE: {
     status: 503,

@@ -4,3 +4,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/**
+ * One rule for ids named in a path (the /api/{user_id}/… aliases): UUIDs are
+ * case-insensitive on input (RFC 9562 §4), so `A1B2…` names the same user as `a1b2…`.
+ */
+export function sameUuid(a: string | undefined, b: string): boolean {
+  return a !== undefined && isUuid(a) && a.toLowerCase() === b.toLowerCase();
+}

@@ -2,7 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../src/db/client.js';
 import { conversations, messages, refreshTokens, sessions, tasks } from '../../src/db/schema.js';
-import { bearer, createTestApp, ORIGIN, type Registered, register, type TestApp } from '../helpers/app.js';
+import { bearer, createTestApp, ORIGIN, PASSWORD, type Registered, register, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -112,7 +112,7 @@ describe('GET /api/auth/export', () => {
       method: 'POST',
       url: '/api/auth/tokens',
       headers: bearer(a.accessToken),
-      payload: { name: 'mcp', scopes: ['tasks:read'] },
+      payload: { name: 'mcp', scopes: ['tasks:read'], password: PASSWORD },
     });
     expect(pat.statusCode).toBe(201);
     const res = await t.app.inject({ method: 'GET', url: '/api/auth/export', headers: bearer(pat.json().token) });
@@ -156,7 +156,7 @@ describe('DELETE /api/auth/account', () => {
       method: 'POST',
       url: '/api/auth/tokens',
       headers: bearer(a.accessToken),
-      payload: { name: 'cli', scopes: ['tasks:read'] },
+      payload: { name: 'cli', scopes: ['tasks:read'], password: PASSWORD },
     });
     const second = await t.app.inject({
       method: 'POST',

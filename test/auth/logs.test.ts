@@ -78,7 +78,7 @@ it('never logs a password, access token, refresh token, personal access token or
     method: 'POST',
     url: '/api/auth/tokens',
     headers: bearer(access),
-    payload: { name: 'cli', scopes: ['tasks:read'] },
+    payload: { name: 'cli', scopes: ['tasks:read'], password: PASSWORD },
   });
   secrets.push(pat.json().token);
   await app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(pat.json().token) });

@@ -1,3 +1,4 @@
+import { hash as hashArgon2 } from '@node-rs/argon2';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../src/db/schema.js';
@@ -98,7 +99,10 @@ describe('policy', () => {
     const messages = async (password: string, email?: string) =>
       (await attempt(t.app, password, email)).json().errors?.map((e: { message: string }) => e.message) ?? [];
     expect(await messages('A1!')).toEqual(['Password must be at least 8 characters']);
-    expect(await messages('12345678!')).toEqual(['Password must contain at least 1 letter']);
+    expect(await messages('12345678!')).toEqual([
+      'Password must contain at least 1 letter',
+      'Password is too easy to guess: it is a common password with small changes (capitals, digits, symbols or leetspeak)',
+    ]);
     expect(await messages(`Aa1!${'x'.repeat(125)}`)).toEqual(['Password must be at most 128 characters']);
     expect(await messages('P@ssw0rd')).toEqual(['Password is too common']);
     expect(await messages('margaret-Lamp-42', 'margaret@example.com')).toEqual([
@@ -118,6 +122,77 @@ describe('policy', () => {
     } finally {
       await nist.close();
     }
+  });
+});
+
+describe('Unicode forms (NIST SP 800-63B-4 §3.1.1.2: NFKC before hashing and verification)', () => {
+  const PRECOMPOSED = 'Ma\u00F1ana-en-la-playa-7'; // ñ as one code point
+  const COMBINING = 'Man\u0303ana-en-la-playa-7'; // n + combining tilde
+
+  it('a password registered with a precomposed ñ verifies when typed with a combining tilde, and back', async () => {
+    const a = await register(t.app, uniqueEmail(), PRECOMPOSED);
+    expect((await login(t.app, a.email, COMBINING)).statusCode).toBe(200);
+    const b = await register(t.app, uniqueEmail(), COMBINING);
+    expect((await login(t.app, b.email, PRECOMPOSED)).statusCode).toBe(200);
+  });
+
+  it('full-width letters verify against their NFKC form', async () => {
+    const user = await register(t.app); // Sturdy-Lamp-42
+    const fullWidth = [...PASSWORD].map((c) => String.fromCodePoint((c.codePointAt(0) ?? 0) + 0xfee0)).join('');
+    expect(fullWidth).not.toBe(PASSWORD);
+    expect((await login(t.app, user.email, fullWidth)).statusCode).toBe(200);
+  });
+
+  it('NFKC is not case folding, trimming or a looser match', async () => {
+    const user = await register(t.app, uniqueEmail(), PRECOMPOSED);
+    for (const wrong of ['MA\u00D1ANA-EN-LA-PLAYA-7', 'Manana-en-la-playa-7', ` ${PRECOMPOSED}`]) {
+      expectProblem(await login(t.app, user.email, wrong), 401, 'INVALID_CREDENTIALS');
+    }
+  });
+
+  it('a hash made before normalisation (of the raw, decomposed form) still verifies, and is re-hashed in NFKC', async () => {
+    const email = uniqueEmail('pre-nfkc');
+    const raw = await hashArgon2(COMBINING, { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+    const [row] = await t.database.db
+      .insert(users)
+      .values({ email, name: 'Old', passwordHash: raw })
+      .returning({ id: users.id });
+    const id = row?.id as string;
+    // Before the fallback: typed exactly as it was registered.
+    expect((await login(t.app, email, COMBINING)).statusCode).toBe(200);
+    const upgraded = await storedHash(id);
+    expect(upgraded).not.toBe(raw);
+    // Now stored in NFKC: the precomposed spelling works too.
+    expect((await login(t.app, email, PRECOMPOSED)).statusCode).toBe(200);
+  });
+});
+
+describe('dressed-up common passwords (SPEC §3.1: zxcvbn score below 3)', () => {
+  const attempt = (password: string) =>
+    t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: uniqueEmail(), password } });
+
+  it.each(['Password1!', 'Qwerty123!', 'P@ssw0rd123', 'Welcome2024!', 'Iloveyou1!', 'Dragon2000$'])(
+    '%s is refused with a message saying why',
+    async (password) => {
+      const body = expectProblem(await attempt(password), 400, 'VALIDATION_ERROR');
+      const messages = body.errors?.map((e) => e.message) ?? [];
+      expect(
+        messages.some((m) => m === 'Password is too common' || m.startsWith('Password is too easy to guess: ')),
+      ).toBe(true);
+    },
+  );
+
+  it('the password change refuses them too, on new_password', async () => {
+    const user = await register(t.app);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: { authorization: `Bearer ${user.accessToken}` },
+      payload: { current_password: PASSWORD, new_password: 'Password1!' },
+    });
+    const body = expectProblem(res, 400, 'VALIDATION_ERROR');
+    expect(body.errors?.[0]).toMatchObject({ path: 'new_password' });
+    expect(body.errors?.[0]?.message).toMatch(/^Password is too easy to guess: /);
   });
 });
 

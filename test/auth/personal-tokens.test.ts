@@ -38,8 +38,14 @@ afterAll(async () => {
   await database.close();
 });
 
+/** SPEC §3.1: creating a token takes the current password (given unless the payload says otherwise). */
 const create = (token: string, payload: object) =>
-  app.inject({ method: 'POST', url: '/api/auth/tokens', headers: bearer(token), payload });
+  app.inject({
+    method: 'POST',
+    url: '/api/auth/tokens',
+    headers: bearer(token),
+    payload: { password: PASSWORD, ...payload },
+  });
 const list = (token: string) => app.inject({ method: 'GET', url: '/api/auth/tokens', headers: bearer(token) });
 const revoke = (token: string, id: string) =>
   app.inject({ method: 'DELETE', url: `/api/auth/tokens/${id}`, headers: bearer(token) });
@@ -57,12 +63,7 @@ describe('creating and listing', () => {
   it('shows the tt_pat_ secret once; the list and the database never hold it', async () => {
     const { user, pat, id, body } = await newPat(['tasks:read', 'tasks:write']);
     expect(pat).toMatch(/^tt_pat_[A-Za-z0-9_-]{43}$/);
-    expect(body).toMatchObject({
-      name: 'cli',
-      scopes: ['tasks:read', 'tasks:write'],
-      expires_at: null,
-      last_used_at: null,
-    });
+    expect(body).toMatchObject({ name: 'cli', scopes: ['tasks:read', 'tasks:write'], last_used_at: null });
 
     const listed = await list(user.accessToken);
     expect(listed.statusCode).toBe(200);
@@ -72,7 +73,7 @@ describe('creating and listing', () => {
         name: 'cli',
         scopes: ['tasks:read', 'tasks:write'],
         created_at: body.created_at,
-        expires_at: null,
+        expires_at: body.expires_at,
         last_used_at: null,
       },
     ]);
@@ -97,10 +98,99 @@ describe('creating and listing', () => {
       { name: '', scopes: ['tasks:read'] },
       { name: 'x', scopes: ['tasks:read'], expires_in_days: 0 },
       { name: 'x', scopes: ['tasks:read'], expires_in_days: 366 },
+      { name: 'x', scopes: ['tasks:read'], expires_in_days: 1.5 },
+      { name: 'x', scopes: ['tasks:read'], password: '' },
       { name: 'x', scopes: ['tasks:read'], user_id: user.userId },
     ]) {
       expectProblem(await create(user.accessToken, payload), 400, 'VALIDATION_ERROR');
     }
+  });
+});
+
+describe('SPEC §3.1: what creating a token takes, and how long it lives', () => {
+  const DAY = 86_400_000;
+
+  it('requires the current password: a stolen access token alone cannot mint a long-lived credential', async () => {
+    const user = await register(app);
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/api/auth/tokens',
+      headers: bearer(user.accessToken),
+      payload: { name: 'cli', scopes: ['tasks:read'] },
+    });
+    expect(expectProblem(missing, 400, 'VALIDATION_ERROR').errors?.[0]?.path).toBe('password');
+    const wrong = expectProblem(
+      await create(user.accessToken, { name: 'cli', scopes: ['tasks:read'], password: 'Wrong-Secret-Guess-9' }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    expect(wrong.errors).toEqual([{ path: 'password', message: 'Password is incorrect' }]);
+    expect((await list(user.accessToken)).json().tokens).toEqual([]);
+  });
+
+  it('expires after 90 days unless told otherwise, after at most a year, and never only when asked with null', async () => {
+    const user = await register(app);
+    const made = async (extra: object) => {
+      const res = await create(user.accessToken, { name: 'cli', scopes: ['tasks:read'], ...extra });
+      expect(res.statusCode, res.body).toBe(201);
+      const body = res.json();
+      return body.expires_at === null ? null : (Date.parse(body.expires_at) - Date.parse(body.created_at)) / DAY;
+    };
+    expect(await made({})).toBe(90);
+    expect(await made({ expires_in_days: 365 })).toBe(365);
+    expect(await made({ expires_in_days: null })).toBeNull();
+    const tooLong = expectProblem(
+      await create(user.accessToken, { name: 'cli', scopes: ['tasks:read'], expires_in_days: 3650 }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    expect(tooLong.errors?.[0]).toMatchObject({
+      path: 'expires_in_days',
+      message: 'A token can live at most 365 days',
+    });
+  });
+
+  it('a default token stops working after 90 days', async () => {
+    const { pat } = await newPat(['tasks:read']);
+    clock.advance(90 * DAY - 1_000);
+    expect((await read(pat)).statusCode).toBe(200);
+    clock.advance(1_000);
+    expectTokenError(await read(pat), 'TOKEN_EXPIRED');
+  });
+});
+
+describe('SPEC §3.1: which revocations take personal access tokens with them', () => {
+  const changePassword = (token: string, body: object) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: bearer(token),
+      payload: { current_password: PASSWORD, new_password: 'Another-Lamp-99', ...body },
+    });
+
+  it('a password change with revoke_tokens: true revokes every token of the user', async () => {
+    const { user, pat } = await newPat(['tasks:read']);
+    const res = await changePassword(user.accessToken, { revoke_tokens: true });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ sessions_revoked: 0, tokens_revoked: 1 });
+    expectTokenError(await read(pat), 'TOKEN_REVOKED');
+    expect((await list(user.accessToken)).json().tokens).toEqual([]);
+  });
+
+  it('a password change without revoke_tokens keeps them (the API default; the web form ticks it)', async () => {
+    const { user, pat } = await newPat(['tasks:read']);
+    const res = await changePassword(user.accessToken, {});
+    expect(res.json()).toMatchObject({ tokens_revoked: 0 });
+    expect((await read(pat)).statusCode).toBe(200);
+  });
+
+  it('log out everywhere ends sessions only, says so, and the tokens keep working', async () => {
+    const { user, pat } = await newPat(['tasks:read']);
+    const res = await app.inject({ method: 'POST', url: '/api/auth/logout-all', headers: bearer(user.accessToken) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().message).toContain('Personal access tokens stay valid');
+    expectTokenError(await me(app, user.accessToken), 'TOKEN_REVOKED');
+    expect((await read(pat)).statusCode).toBe(200);
   });
 });
 
@@ -128,7 +218,11 @@ describe('using a personal access token', () => {
   it('is refused on account routes with 403 INSUFFICIENT_SCOPE: it cannot mint tokens or change the password', async () => {
     const { pat } = await newPat(['tasks:read', 'tasks:write']);
     expectProblem(await me(app, pat), 403, 'INSUFFICIENT_SCOPE');
-    expectProblem(await create(pat, { name: 'escalate', scopes: ['tasks:write'] }), 403, 'INSUFFICIENT_SCOPE');
+    expectProblem(
+      await create(pat, { name: 'escalate', scopes: ['tasks:write'], password: PASSWORD }),
+      403,
+      'INSUFFICIENT_SCOPE',
+    );
     expectProblem(await list(pat), 403, 'INSUFFICIENT_SCOPE');
     const password = await app.inject({
       method: 'POST',

@@ -49,12 +49,9 @@ function expectLimited(res: LightMyRequestResponse, limit: number) {
 }
 
 describe('login', () => {
-  it('allows RATE_LIMIT_LOGIN attempts per IP, then 429 with Retry-After and RateLimit-* headers', async () => {
+  it('allows RATE_LIMIT_LOGIN failed attempts per IP, then 429 with Retry-After and RateLimit-* headers', async () => {
     const ip = freshIp();
-    const first = await loginFrom(t.app, ip, uniqueEmail());
-    expect(first.statusCode).toBe(401);
-    expect(first.headers['ratelimit-limit']).toBe('2');
-    expect(first.headers['ratelimit-remaining']).toBe('1');
+    expect((await loginFrom(t.app, ip, uniqueEmail())).statusCode).toBe(401);
     expect((await loginFrom(t.app, ip, uniqueEmail())).statusCode).toBe(401);
     expectLimited(await loginFrom(t.app, ip, uniqueEmail()), 2);
     // Another address is not affected.
@@ -76,7 +73,7 @@ describe('login', () => {
 
   it('counts refused logins in /metrics', async () => {
     const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.body).toMatch(/tasktalk_rate_limited_total\{limit="login"\} [1-9]/);
+    expect(metrics.body).toMatch(/tasktalk_rate_limited_total\{limit="password"\} [1-9]/);
   });
 });
 
@@ -133,8 +130,10 @@ describe('other limits', () => {
 describe.runIf(TEST_REDIS_URL)('two instances sharing Redis (needs TEST_REDIS_URL; skipped without it)', () => {
   it('share login counters per IP and per email', async () => {
     const redisNamespace = `tt-test-rl-${randomBytes(4).toString('hex')}`;
-    const a = await createTestApp({ database, env: LIMITS, redisNamespace });
-    const b = await createTestApp({ database, env: LIMITS, redisNamespace });
+    // Login requests also count against the default per-IP limit: keep it out of the way here.
+    const env = { ...LIMITS, RATE_LIMIT_DEFAULT: '100/1m' };
+    const a = await createTestApp({ database, env, redisNamespace });
+    const b = await createTestApp({ database, env, redisNamespace });
     try {
       const ip = freshIp();
       expect((await loginFrom(a.app, ip, uniqueEmail())).statusCode).toBe(401);

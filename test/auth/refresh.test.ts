@@ -88,23 +88,54 @@ describe('POST /api/auth/refresh', () => {
 });
 
 describe('reuse of a rotated refresh token', () => {
-  it('within the grace window: two refreshes with one token both succeed, and both results keep working', async () => {
+  it('within the grace window, a repeat gets the SAME successor back: two tabs at once never fork the session', async () => {
     const user = await register(t.app);
     const [a, b] = await Promise.all([
       refreshWithBody(t.app, user.refreshToken),
       refreshWithBody(t.app, user.refreshToken),
     ]);
     expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
+    const successor = a.json().refresh_token;
+    expect(b.json().refresh_token).toBe(successor);
     t.clock.advance(9_000); // still inside the default 10 s
     const again = await refreshWithBody(t.app, user.refreshToken);
     expect(again.statusCode).toBe(200);
+    expect(again.json().refresh_token).toBe(successor);
+    // Each repeat still gets a working access token of the same session.
+    for (const res of [a, b, again]) expect((await me(t.app, res.json().access_token)).statusCode).toBe(200);
 
-    for (const res of [a, b, again]) {
-      expect((await me(t.app, res.json().access_token)).statusCode).toBe(200);
-      const next = await refreshWithBody(t.app, res.json().refresh_token);
-      expect(next.statusCode).toBe(200);
-      expect((await me(t.app, next.json().access_token)).statusCode).toBe(200);
-    }
+    // One chain: the successor rotates once, and the session has exactly one live token.
+    const next = await refreshWithBody(t.app, successor);
+    expect(next.statusCode).toBe(200);
+    expect((await refreshWithBody(t.app, next.json().refresh_token)).statusCode).toBe(200);
+  });
+
+  it('RFC 9700 §4.14.2: a token whose successor was already used is reuse, even inside the grace window', async () => {
+    const user = await register(t.app);
+    const r2 = (await refreshWithBody(t.app, user.refreshToken)).json().refresh_token;
+    const third = await refreshWithBody(t.app, r2);
+    const r3 = third.json().refresh_token;
+    t.clock.advance(1_000);
+
+    // R1 again, one second later: its successor R2 has been used, so this is theft.
+    expectProblem(await refreshWithBody(t.app, user.refreshToken), 401, 'TOKEN_REVOKED');
+    // The whole session ends: R3 and the access tokens die with it; nothing forked.
+    expectProblem(await refreshWithBody(t.app, r3), 401, 'TOKEN_REVOKED');
+    expectTokenError(await me(t.app, third.json().access_token), 'TOKEN_REVOKED');
+    t.clock.advance(11_000);
+    expectProblem(await refreshWithBody(t.app, r3), 401, 'TOKEN_REVOKED');
+    expect(await eventsOf(t.database.db, user.userId, 'refresh_reuse_detected')).toHaveLength(1);
+  });
+
+  it('the sealed successor opens only with the token itself: the database alone cannot hand it out', async () => {
+    const user = await register(t.app);
+    const r2 = (await refreshWithBody(t.app, user.refreshToken)).json().refresh_token;
+    const rows = await t.database.db
+      .select({ sealed: refreshTokens.successorSealed })
+      .from(refreshTokens)
+      .where(eq(refreshTokens.tokenHash, sha256(user.refreshToken)));
+    expect(rows[0]?.sealed).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(JSON.stringify(rows)).not.toContain(r2);
   });
 
   it('after the grace window: the session is revoked, its access tokens get TOKEN_REVOKED, the event is recorded', async () => {

@@ -71,6 +71,7 @@ describe('POST /api/auth/register', () => {
     expect(body.errors).toEqual([
       { path: 'password', message: 'Password must contain at least 1 number' },
       { path: 'password', message: 'Password must contain at least 1 special character' },
+      { path: 'password', message: 'Password is too easy to guess: it is a common sequence, like "abc" or "123"' },
     ]);
   });
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../src/db/client.js';
 import { tasks } from '../../src/db/schema.js';
 import { addTask, listTasks, setTaskCompleted, type TaskPriority } from '../../src/features/tasks/tasks.service.js';
-import { bearer } from '../helpers/app.js';
+import { bearer, PASSWORD } from '../helpers/app.js';
 
 export interface SeedTask {
   title: string;
@@ -53,7 +53,7 @@ export async function createPat(app: FastifyInstance, token: string, scopes: str
     method: 'POST',
     url: '/api/auth/tokens',
     headers: bearer(token),
-    payload: { name: `pat ${scopes.join(' ')}`, scopes },
+    payload: { name: `pat ${scopes.join(' ')}`, scopes, password: PASSWORD },
   });
   if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`token create failed: ${res.body}`);
   return res.json().token;

@@ -72,7 +72,7 @@ beforeAll(async () => {
     method: 'POST',
     url: '/api/auth/tokens',
     headers: bearer(user.accessToken),
-    payload: { name: 'recipes', scopes: ['tasks:read', 'tasks:write'] },
+    payload: { name: 'recipes', scopes: ['tasks:read', 'tasks:write'], password: user.password },
   });
   pat = res.json().token;
 });

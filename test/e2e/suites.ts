@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { chatLlmSuite } from './chat-llm.suite.js';
 import { firstRunSuite, wrongAddressSuite } from './first-run.suite.js';
+import { loginCsrfSuite } from './login-csrf.suite.js';
 import { oauthConsentSuite } from './oauth-consent.suite.js';
 import { scenario } from './scenario.js';
 import { timeZoneSuite } from './time-zone.suite.js';
@@ -42,4 +43,5 @@ export const SUITES: Suite[] = [
   timeZoneSuite,
   firstRunSuite,
   wrongAddressSuite,
+  loginCsrfSuite,
 ];

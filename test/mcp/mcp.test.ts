@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedTasks, taskTitles } from '../chat/chat-helpers.js';
-import { bearer, createTestApp, type Registered, register, type TestApp } from '../helpers/app.js';
+import { bearer, createTestApp, PASSWORD, type Registered, register, type TestApp } from '../helpers/app.js';
 
 /** The MCP endpoint through the official SDK client, over real HTTP on 127.0.0.1. */
 
@@ -18,7 +18,7 @@ async function pat(token: string, scopes: string[]) {
     method: 'POST',
     url: '/api/auth/tokens',
     headers: bearer(token),
-    payload: { name: 'mcp client', scopes },
+    payload: { name: 'mcp client', scopes, password: PASSWORD },
   });
   expect(res.statusCode).toBeLessThan(300);
   return res.json().token as string;

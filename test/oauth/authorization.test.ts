@@ -162,7 +162,7 @@ describe('consent', () => {
       method: 'POST',
       url: '/api/auth/tokens',
       headers: bearer(alice.accessToken),
-      payload: { name: 'x', scopes: ['tasks:read', 'tasks:write'] },
+      payload: { name: 'x', scopes: ['tasks:read', 'tasks:write'], password: alice.password },
     });
     expect(pat.statusCode, pat.body).toBe(201);
     const patView = await t.app.inject({

@@ -60,3 +60,16 @@ describe("another user's task", () => {
     expect((await send('GET', '/api/auth/me', alice.accessToken)).status).toBe(200);
   });
 });
+
+describe('the /api/{user_id}/… aliases (SPEC §3.4)', () => {
+  it('follow one rule for tasks and chat: the caller’s id in any case (RFC 9562 §4), anyone else’s is 404', async () => {
+    for (const id of [alice.userId, alice.userId.toUpperCase()]) {
+      expect((await send('GET', `/api/${id}/tasks`, alice.accessToken)).status, id).toBe(200);
+      expect((await send('POST', `/api/${id}/chat`, alice.accessToken, { message: 'hello' })).status, id).toBe(200);
+    }
+    for (const id of [mallory.userId, mallory.userId.toUpperCase(), 'not-a-uuid']) {
+      expect((await send('GET', `/api/${id}/tasks`, alice.accessToken)).status, id).toBe(404);
+      expect((await send('POST', `/api/${id}/chat`, alice.accessToken, { message: 'hello' })).status, id).toBe(404);
+    }
+  });
+});

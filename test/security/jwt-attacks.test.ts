@@ -1,4 +1,4 @@
-import { createHmac, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHmac, createPublicKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { importPKCS8, SignJWT } from 'jose';
@@ -57,6 +57,13 @@ async function forge(payload: Record<string, unknown>, header: Record<string, un
   return new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'at+jwt', ...header }).sign(pk);
 }
 
+/** Signs a payload given as raw JSON text (numbers JSON.stringify cannot write) with the real key. */
+function signRaw(payloadJson: string) {
+  const input = `${b64({ alg: 'ES256', kid: key.kid, typ: 'at+jwt' })}.${Buffer.from(payloadJson).toString('base64url')}`;
+  const signature = sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+  return `${input}.${signature.toString('base64url')}`;
+}
+
 async function me(token: string) {
   return s.request('/api/auth/me', { headers: auth(token) });
 }
@@ -111,7 +118,7 @@ describe('JWT attacks (RFC 8725)', () => {
     await expectRejected(`${b64({ alg: 'ES256', kid: { $ne: null }, typ: 'at+jwt' })}.${b64(claims())}.${sig}`);
   });
 
-  it('ignores jku, x5u and embedded jwk headers, and never fetches them', async () => {
+  it('refuses jku, x5u and embedded jwk headers, and never fetches them', async () => {
     const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = attacker.publicKey.export({ format: 'jwk' });
     for (const extra of [{ jku: trapUrl }, { x5u: trapUrl }, { jwk }, { jku: trapUrl, jwk }]) {
@@ -123,6 +130,35 @@ describe('JWT attacks (RFC 8725)', () => {
       }
     }
     expect(trapHits).toBe(0);
+  });
+
+  it('refuses a token correctly signed with our key that names a key of its own (jku, x5u, jwk, x5c)', async () => {
+    const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = attacker.publicKey.export({ format: 'jwk' });
+    for (const extra of [{ jku: trapUrl }, { x5u: trapUrl }, { jwk }, { x5c: ['MIIB'] }]) {
+      await expectRejected(await forge(claims(), extra));
+    }
+    expect(trapHits).toBe(0);
+  });
+
+  it('refuses non-numeric or non-finite time claims, even correctly signed (RFC 7519 §2 NumericDate)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const bad of [
+      { nbf: String(now - 10) },
+      { nbf: null },
+      { nbf: {} },
+      { iat: String(now) },
+      { exp: `${now + 600}` },
+    ]) {
+      await expectRejected(await forge(claims(bad)));
+    }
+    // exp: 1e999 parses as Infinity: a token that never expires. Raw JSON, signed with the real key.
+    const payload = JSON.stringify(claims()).replace(/"exp":\d+/, '"exp":1e999');
+    await expectRejected(signRaw(payload));
+    const nbfHuge = JSON.stringify(claims()).replace(/}$/, ',"nbf":-1e999}');
+    await expectRejected(signRaw(nbfHuge));
+    // The control: the same raw signing with sane claims is accepted.
+    expect((await me(signRaw(JSON.stringify(claims())))).status).toBe(200);
   });
 
   it('answers TOKEN_EXPIRED for an expired token, INVALID_TOKEN for one not yet valid', async () => {

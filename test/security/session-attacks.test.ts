@@ -94,6 +94,96 @@ async function timed(fn: () => Promise<Response>) {
   return { ms: performance.now() - start, res };
 }
 
+/** An auto-submitted <form> on another site, as Chromium sends it. */
+const crossSiteForm = (fields: Record<string, string>, extra: Record<string, string> = {}): RequestInit => ({
+  method: 'POST',
+  headers: {
+    'content-type': 'application/x-www-form-urlencoded',
+    origin: 'http://evil.example',
+    'sec-fetch-site': 'cross-site',
+    'sec-fetch-mode': 'navigate',
+    ...extra,
+  },
+  body: new URLSearchParams(fields).toString(),
+});
+
+describe('login and logout CSRF: every route that sets or clears the refresh cookie checks where the request comes from', () => {
+  it('a form-bodied login from a foreign origin is refused and plants no cookie (login CSRF)', async () => {
+    const attacker = await registerUser(s);
+    const res = await s.request(
+      '/api/auth/login',
+      crossSiteForm({ username: attacker.email, password: attacker.password }),
+    );
+    expect(res.status).toBe(403);
+    expect((await problemOf(res)).code).toBe('INVALID_ORIGIN');
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it.each([
+    ['a foreign Origin', { origin: 'https://evil.example' }],
+    ['Origin null (sandboxed frame)', { origin: 'null' }],
+    ['no Origin but Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['no Origin but Sec-Fetch-Site: same-site (a sibling subdomain)', { 'sec-fetch-site': 'same-site' }],
+  ])('login and register with %s: 403 INVALID_ORIGIN, no cookie', async (_name, headers) => {
+    const u = await registerUser(s);
+    for (const [path, body] of [
+      ['/api/auth/login', { email: u.email, password: u.password }],
+      ['/api/auth/register', { email: uniqueEmail(), password: PASSWORD }],
+    ] as const) {
+      const res = await s.request(path, json(body, headers));
+      expect(res.status, path).toBe(403);
+      expect((await problemOf(res)).code).toBe('INVALID_ORIGIN');
+      expect(res.headers.getSetCookie()).toEqual([]);
+    }
+  });
+
+  it('our own pages (same Origin) and non-browser clients (no Origin, no Fetch Metadata) still sign in', async () => {
+    const u = await registerUser(s);
+    const ours = await s.request('/api/auth/login', json({ email: u.email, password: u.password }, { origin: ORIGIN }));
+    expect(ours.status).toBe(200);
+    expect(refreshCookieOf(ours)).toBeTruthy();
+    const sameOrigin = await s.request(
+      '/api/auth/login',
+      json({ email: u.email, password: u.password }, { 'sec-fetch-site': 'same-origin' }),
+    );
+    expect(sameOrigin.status).toBe(200);
+    const curl = await s.request('/api/auth/login', json({ email: u.email, password: u.password }));
+    expect(curl.status).toBe(200);
+  });
+
+  it('the OAuth2 password form is for non-browser clients: refresh token in the body, never a cookie', async () => {
+    const u = await registerUser(s);
+    const res = await s.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: u.email, password: u.password }).toString(),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { refresh_token?: string }).refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('a cross-site form POST to logout cannot clear the victim cookie (logout CSRF)', async () => {
+    const u = await registerUser(s);
+    const bodies: Array<Record<string, string>> = [
+      {},
+      { refresh_token: 'x'.repeat(43) },
+      { refresh_token: u.refreshToken },
+    ];
+    for (const fields of bodies) {
+      const res = await s.request(
+        '/api/auth/logout',
+        crossSiteForm(fields, { cookie: `refresh_token=${u.refreshToken}` }),
+      );
+      expect(res.status).toBe(403);
+      expect((await problemOf(res)).code).toBe('INVALID_ORIGIN');
+      expect(res.headers.getSetCookie()).toEqual([]);
+    }
+    // The session and its cookie are untouched.
+    expect((await refresh(u.refreshToken)).status).toBe(200);
+  });
+});
+
 describe('user enumeration (OWASP ASVS 5.0 V6.3.8)', () => {
   it('login answers an unknown email and a wrong password identically, in the same time', async () => {
     const known = await registerUser(s);

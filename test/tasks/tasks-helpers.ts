@@ -1,5 +1,5 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { bearer } from '../helpers/app.js';
+import { bearer, PASSWORD } from '../helpers/app.js';
 
 /** A caller of the tasks API with one token; `base` is /api/tasks or an alias. */
 export function tasksClient(app: FastifyInstance, token: string, base = '/api/tasks') {
@@ -29,7 +29,7 @@ export async function personalToken(app: FastifyInstance, accessToken: string, s
     method: 'POST',
     url: '/api/auth/tokens',
     headers: bearer(accessToken),
-    payload: { name: `pat ${scopes.join(' ')}`, scopes },
+    payload: { name: `pat ${scopes.join(' ')}`, scopes, password: PASSWORD },
   });
   if (res.statusCode !== 201) throw new Error(`token create failed: ${res.statusCode} ${res.body}`);
   return res.json().token as string;

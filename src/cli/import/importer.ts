@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { tasks, users } from '../../db/schema.js';
 import { isUniqueViolation } from '../../features/auth/users.repository.js';
+import { operatorMessage } from '../../lib/error-causes.js';
 import { checkTask, checkUser, type ImportTask } from './rows.js';
 import type { SourceData, SourceTask } from './source.js';
 
@@ -124,7 +125,7 @@ export async function importData(
       }
       report.users.rejected++;
       report.tasks.rejected += good.length;
-      const message = ((error as { cause?: Error }).cause ?? (error as Error)).message;
+      const message = operatorMessage(error);
       report.rejections.push(
         `user id=${row.id} (${user.value.email}) and its tasks: database refused them: ${message}`,
       );

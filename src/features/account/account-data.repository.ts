@@ -1,7 +1,6 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { conversations, messages, sessions, tasks, users } from '../../db/schema.js';
-import { revokeOAuthGrantsForUser } from '../oauth/grants.js';
+import { conversations, messages, tasks, users } from '../../db/schema.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -67,23 +66,4 @@ export async function collectAccountData(db: Db, userId: string, now: Date) {
         })),
     })),
   };
-}
-
-/**
- * Deletes the user and, through ON DELETE CASCADE (src/db/schema.ts), every row
- * that references them: tasks, conversations, messages, sessions, refresh
- * tokens, personal access tokens, OAuth grants and approvals, audit events.
- * Returns the sessions and OAuth grants that were live, whose access tokens
- * must be denied from now on.
- */
-export async function deleteAccount(db: Db, userId: string, now: number): Promise<string[]> {
-  return db.transaction(async (tx) => {
-    const live = await tx
-      .select({ id: sessions.id })
-      .from(sessions)
-      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
-    const grants = await revokeOAuthGrantsForUser(tx, userId, now, 'user_deleted');
-    await tx.delete(users).where(eq(users.id, userId));
-    return [...live.map((s) => s.id), ...grants];
-  });
 }

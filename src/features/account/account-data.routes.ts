@@ -5,19 +5,19 @@ import { messageSchema, problemSchema } from '../../contracts/common.js';
 import type { Db } from '../../db/client.js';
 import type { AuthGuard } from '../../http/auth-guard.js';
 import { principalOf } from '../../http/auth-guard.js';
-import { AppError, validationError } from '../../http/errors.js';
+import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
-import { clearRefreshCookie } from '../auth/cookies.js';
-import type { PasswordHasher } from '../auth/passwords.js';
-import type { RevocationList } from '../auth/revocation.js';
-import { createUsersRepository } from '../auth/users.repository.js';
-import { collectAccountData, deleteAccount } from './account-data.repository.js';
+import type { AuthService } from '../auth/auth.service.js';
+import { clearRefreshCookie, crossSiteGuard, requestMeta } from '../auth/cookies.js';
+import type { Devices } from '../auth/devices.js';
+import { collectAccountData } from './account-data.repository.js';
 
 export interface AccountDataDeps {
   db: Db;
   guard: AuthGuard;
-  hasher: PasswordHasher;
-  revocations: RevocationList;
+  /** Re-authentication (on the failure budget) and revokeEverything live in the auth service. */
+  service: AuthService;
+  devices: Devices;
   clock: Clock;
   config: Config;
 }
@@ -84,7 +84,8 @@ const deleteRequest = z.strictObject({
 export const accountDataRoutes =
   (deps: AccountDataDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const { db, guard, hasher, revocations, clock, config } = deps;
+    const { db, guard, service, devices, clock, config } = deps;
+    app.addHook('onRequest', crossSiteGuard(config));
     // Access tokens only: a personal access token (no scope here) cannot export or delete the account.
     app.addHook('onRequest', guard());
 
@@ -122,14 +123,11 @@ export const accountDataRoutes =
       },
       async (request, reply) => {
         const { userId } = principalOf(request);
-        const user = await createUsersRepository(db).findById(userId);
-        if (!user) throw new AppError('INVALID_TOKEN');
-        // Re-authentication before an irreversible action (OWASP ASVS 5.0 V7.5.1).
-        const { ok } = await hasher.verify(user.passwordHash, request.body.password);
-        if (!ok) throw validationError([{ path: 'password', message: 'Password is incorrect' }]);
-        const sids = await deleteAccount(db, userId, clock.now());
-        await revocations.revoke(sids);
-        request.log.info({ user_id: userId, sessions: sids.length }, 'account deleted by its owner');
+        // Re-authentication before an irreversible action (OWASP ASVS 5.0 V7.5.1), on the failure budget.
+        const sessions = await service.deleteAccount(userId, request.body.password, requestMeta(request), (id) =>
+          devices.recognise(request, id),
+        );
+        request.log.info({ user_id: userId, sessions }, 'account deleted by its owner');
         clearRefreshCookie(reply, config);
         return { message: 'Account deleted' };
       },

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -16,8 +17,14 @@ import { principalOf } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/uuid.js';
 import type { AuthRouteDeps } from './auth.routes.js';
-import { requestMeta } from './cookies.js';
-import { createPersonalToken, listPersonalTokens, revokePersonalToken, type Scope } from './personal-tokens.js';
+import { crossSiteGuard, requestMeta } from './cookies.js';
+import {
+  createPersonalToken,
+  listPersonalTokens,
+  personalTokenExpiry,
+  revokePersonalToken,
+  type Scope,
+} from './personal-tokens.js';
 import { listActiveSessions } from './sessions.js';
 import { publicUser, type User } from './users.repository.js';
 
@@ -51,8 +58,10 @@ function tokenView(row: {
 export const accountRoutes =
   (deps: AuthRouteDeps & { db: Db }): FastifyPluginAsyncZod =>
   async (app) => {
-    const { service, guard, clock, db } = deps;
+    const { service, guard, clock, db, config, devices } = deps;
+    app.addHook('onRequest', crossSiteGuard(config));
     app.addHook('onRequest', guard());
+    const recogniser = (request: FastifyRequest) => (userId: string | null) => devices.recognise(request, userId);
 
     const currentUser = async (userId: string) => {
       const user = await service.users.findById(userId);
@@ -117,15 +126,30 @@ export const accountRoutes =
         schema: {
           tags: ['account'],
           summary: 'Change the password; every other session is signed out',
+          description:
+            "Needs the current password (a wrong one spends the failure budget, SPEC §3.3). With `revoke_tokens: true` (the web form's default) every personal access token is revoked too.",
           security,
           body: changePasswordRequest,
-          response: { 200: messageSchema.extend({ sessions_revoked: z.number().int() }), ...errors },
+          response: {
+            200: messageSchema.extend({ sessions_revoked: z.number().int(), tokens_revoked: z.number().int() }),
+            ...errors,
+          },
         },
       },
       async (request) => {
         const { userId, sessionId } = principalOf(request);
-        const count = await service.changePassword(userId, sessionId, request.body, requestMeta(request));
-        return { message: 'Password changed', sessions_revoked: count };
+        const revoked = await service.changePassword(
+          userId,
+          sessionId,
+          request.body,
+          requestMeta(request),
+          recogniser(request),
+        );
+        return {
+          message: 'Password changed',
+          sessions_revoked: revoked.sessions,
+          tokens_revoked: revoked.personalTokens,
+        };
       },
     );
 
@@ -194,6 +218,8 @@ export const accountRoutes =
         schema: {
           tags: ['account'],
           summary: 'Create a personal access token for an MCP or CLI client; the secret is shown once',
+          description:
+            'Needs the current password. Expires after `expires_in_days` (default 90, at most 365); `null` creates a token that never expires.',
           security,
           body: createTokenRequest,
           response: { 201: createdTokenSchema, ...errors },
@@ -201,13 +227,15 @@ export const accountRoutes =
       },
       async (request, reply) => {
         const { userId } = principalOf(request);
+        const { name, scopes, expires_in_days, password } = request.body;
+        // SPEC §3.1: a stolen access token alone cannot mint a long-lived credential.
+        await service.reauthenticate(userId, password, requestMeta(request), recogniser(request));
         const now = clock.now();
-        const { name, scopes, expires_in_days } = request.body;
         const { row, secret } = await createPersonalToken(db, {
           userId,
           name,
           scopes,
-          expiresAt: expires_in_days ? new Date(now + expires_in_days * 86_400_000) : null,
+          expiresAt: personalTokenExpiry(now, expires_in_days),
           now: new Date(now),
         });
         await service.event('token_created', userId, requestMeta(request), { token_id: row.id, scopes });

@@ -8,11 +8,14 @@ import type { Clock } from '../../lib/clock.js';
 import { accountRoutes } from './account.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { createAuthService } from './auth.service.js';
+import { createDevices } from './devices.js';
+import { createFailureBudget } from './failure-budget.js';
 import { createKeyStore, KEY_PROPAGATION_MS } from './keys.js';
 import { createPasswordHasher, type PasswordHasher } from './passwords.js';
+import { personalTokenVerifier } from './personal-tokens.js';
 import { createRevocationList, revocationChannel } from './revocation.js';
 import { recentlyRevokedSessions } from './sessions.js';
-import { createTokenService } from './tokens.js';
+import { accessTokenVerifier, createTokenService } from './tokens.js';
 
 export interface AuthModuleDeps {
   config: Config;
@@ -63,8 +66,20 @@ export async function createAuthModule(deps: AuthModuleDeps) {
   await loadRevoked();
 
   const tokens = createTokenService({ config, keys, clock, revocations });
-  const service = createAuthService({ db, config, clock, hasher, tokens, revocations, metrics });
-  const guard = createAuthGuard({ db, tokens, clock });
+  const budget = createFailureBudget({
+    rule: config.rateLimit.login,
+    enabled: config.rateLimit.enabled,
+    clock,
+    redis: deps.redis?.publisher,
+    namespace: deps.redisNamespace,
+    onRefused: () => metrics.rateLimited.inc({ limit: 'password' }),
+    log: deps.log,
+  });
+  const devices = createDevices({ db, config, clock });
+  const service = createAuthService({ db, config, clock, hasher, tokens, revocations, metrics, budget });
+  // PATs are recognised by their prefix; every other bearer token is tried as an access token.
+  const verifiers = [personalTokenVerifier(db, clock), accessTokenVerifier(tokens)];
+  const guard = createAuthGuard({ verifiers });
 
   let pollTimer: NodeJS.Timeout | undefined;
   if (deps.revocationPollMs) {
@@ -89,6 +104,12 @@ export async function createAuthModule(deps: AuthModuleDeps) {
     tokens,
     revocations,
     service,
+    /** The one failure budget of password and code checks (failure-budget.ts). */
+    budget,
+    /** Known browsers of an account (devices.ts): `devices.isKnown(request, userId)`. */
+    devices,
+    /** The guard's credential verifiers; a guard for another resource (OAuth for /mcp) may extend them. */
+    verifiers,
     guard,
     /**
      * Another table of revocable `sid`s: read at once (its recent revocations), then
@@ -100,7 +121,7 @@ export async function createAuthModule(deps: AuthModuleDeps) {
       for (const row of rows) if (row.revokedAt) revocations.add([row.id], row.revokedAt.getTime() + ttlMs);
     },
     async register(app: FastifyInstance) {
-      const routeDeps = { config, clock, service, guard, tokens, db };
+      const routeDeps = { config, clock, service, guard, tokens, db, devices };
       await app.register(authRoutes(routeDeps), { prefix: '/api/auth' });
       await app.register(accountRoutes(routeDeps), { prefix: '/api/auth' });
       app.get(

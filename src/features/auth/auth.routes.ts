@@ -7,10 +7,18 @@ import { messageSchema, problemSchema } from '../../contracts/common.js';
 import type { AuthGuard, Principal } from '../../http/auth-guard.js';
 import { bearerToken, tokenError } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
-import { limitConfig, secondaryLimit } from '../../http/rate-limit.js';
+import { limitConfig } from '../../http/rate-limit.js';
 import type { Clock } from '../../lib/clock.js';
 import type { AuthService, SignedIn } from './auth.service.js';
-import { assertAllowedOrigin, clearRefreshCookie, REFRESH_COOKIE, requestMeta, setRefreshCookie } from './cookies.js';
+import {
+  assertAllowedOrigin,
+  clearRefreshCookie,
+  crossSiteGuard,
+  REFRESH_COOKIE,
+  requestMeta,
+  setRefreshCookie,
+} from './cookies.js';
+import type { Devices } from './devices.js';
 import type { TokenService } from './tokens.js';
 import { publicUser } from './users.repository.js';
 
@@ -20,6 +28,7 @@ export interface AuthRouteDeps {
   service: AuthService;
   guard: AuthGuard;
   tokens: TokenService;
+  devices: Devices;
 }
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 429: problemSchema };
@@ -32,11 +41,21 @@ function isForm(request: FastifyRequest) {
 export const authRoutes =
   (deps: AuthRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const { config, clock, service, guard, tokens } = deps;
+    const { config, clock, service, guard, tokens, devices } = deps;
     const rl = config.rateLimit;
+    // Login/logout CSRF: every state change here comes from our own pages or from no browser.
+    app.addHook('onRequest', crossSiteGuard(config));
 
-    const signedIn = (reply: FastifyReply, result: SignedIn, refreshInBody = false) => {
-      setRefreshCookie(reply, config, result.refreshToken, result.refreshExpiresAt, clock.now());
+    /**
+     * The sign-in response. A browser gets the refresh cookie and the device cookie;
+     * a non-browser client (the OAuth2 form) gets the refresh token in the body and
+     * no cookie at all, so a form posted from elsewhere can never plant one.
+     */
+    const signedIn = async (request: FastifyRequest, reply: FastifyReply, result: SignedIn, refreshInBody = false) => {
+      if (!refreshInBody) {
+        setRefreshCookie(reply, config, result.refreshToken, result.refreshExpiresAt, clock.now());
+        await devices.remember(request, reply, result.user.id);
+      }
       return {
         access_token: result.accessToken,
         token_type: 'bearer' as const,
@@ -59,22 +78,16 @@ export const authRoutes =
       },
       async (request, reply) => {
         const result = await service.register(request.body, requestMeta(request));
-        return reply.code(201).send(signedIn(reply, result));
+        return reply.code(201).send(await signedIn(request, reply, result));
       },
-    );
-
-    const emailLimit = secondaryLimit(
-      app,
-      config,
-      'login-email',
-      rl.login,
-      (request) => (request.body as { email?: string }).email ?? '',
     );
 
     app.post(
       '/login',
       {
-        config: limitConfig(config, 'login', rl.login),
+        // Password checks draw on the failure budget (failures only, per network and
+        // per account or known device: failure-budget.ts); requests as a whole on the default limit.
+        config: { rateLimitName: 'login' },
         // The OAuth2 password form (username/password, as FastAPI's
         // OAuth2PasswordRequestForm) is mapped onto the JSON shape first.
         preValidation: async (request) => {
@@ -87,19 +100,20 @@ export const authRoutes =
           }
           request.body = { email: form.username, password: form.password } as typeof request.body;
         },
-        ...(emailLimit ? { preHandler: emailLimit } : {}),
         schema: {
           tags: ['auth'],
           summary: 'Sign in with email and password (JSON, or an OAuth2 password form)',
           description:
-            'JSON `{email, password}` sets the refresh cookie. The OAuth2 form (`username`, `password`) also returns `refresh_token` in the body, for non-browser clients.',
+            'JSON `{email, password}` sets the refresh cookie. The OAuth2 form (`username`, `password`) is for non-browser clients: it returns `refresh_token` in the body and sets no cookie. Only failed password checks count against the limit, and a browser that signed in before is not refused by the per-account limit (SPEC §3.3).',
           body: loginRequest,
           response: { 200: authResponse, ...errors },
         },
       },
       async (request, reply) => {
-        const result = await service.login(request.body, requestMeta(request));
-        return signedIn(reply, result, isForm(request));
+        const result = await service.login(request.body, requestMeta(request), (userId) =>
+          devices.recognise(request, userId),
+        );
+        return signedIn(request, reply, result, isForm(request));
       },
     );
 
@@ -186,7 +200,7 @@ export const authRoutes =
         onRequest: guard(),
         schema: {
           tags: ['auth'],
-          summary: 'End every session of the user, on every device',
+          summary: 'End every session of the user, on every device (personal access tokens stay valid)',
           security: [{ bearerAuth: [] }],
           response: { 200: messageSchema.extend({ sessions_revoked: z.number().int() }), ...errors },
         },
@@ -195,7 +209,11 @@ export const authRoutes =
         const principal = request.principal as Principal;
         const count = await service.logoutAll(principal.userId, requestMeta(request));
         clearRefreshCookie(reply, config);
-        return { message: 'Logged out of all sessions', sessions_revoked: count };
+        // SPEC §3.1: sessions only; personal access tokens are revoked one by one in settings.
+        return {
+          message: 'Logged out of all sessions. Personal access tokens stay valid until you revoke them.',
+          sessions_revoked: count,
+        };
       },
     );
   };

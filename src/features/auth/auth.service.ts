@@ -3,20 +3,16 @@ import type { Db } from '../../db/client.js';
 import { AppError, validationError } from '../../http/errors.js';
 import type { AuthMetrics } from '../../http/metrics.js';
 import type { Clock } from '../../lib/clock.js';
+import { createCredentialsService } from './credentials.service.js';
 import { type RequestMeta, recordEvent } from './events.js';
+import type { FailureBudget } from './failure-budget.js';
 import { checkPassword } from './password-policy.js';
 import type { PasswordHasher } from './passwords.js';
+import { rotateRefreshToken } from './refresh-tokens.js';
 import type { RevocationList } from './revocation.js';
-import {
-  createSession,
-  findSessionByRefreshToken,
-  revokeSession,
-  revokeUserSessions,
-  rotateRefreshToken,
-  type SessionPolicy,
-} from './sessions.js';
+import { createSession, findSessionByRefreshToken, revokeSession, type SessionPolicy } from './sessions.js';
 import type { TokenService } from './tokens.js';
-import { createUsersRepository, type User } from './users.repository.js';
+import { createUsersRepository, normalizeEmail, type User } from './users.repository.js';
 
 export interface AuthDeps {
   db: Db;
@@ -26,7 +22,14 @@ export interface AuthDeps {
   tokens: TokenService;
   revocations: RevocationList;
   metrics: AuthMetrics;
+  budget: FailureBudget;
 }
+
+/**
+ * Which known device of the account a request comes from (devices.recognise,
+ * bound to the request by the route), for the failure budget; null when none.
+ */
+export type RecogniseDevice = (userId: string | null) => Promise<string | null>;
 
 export interface SignedIn {
   user: User;
@@ -38,7 +41,7 @@ export interface SignedIn {
 
 /** The sign-in flows: plain functions over explicit dependencies. */
 export function createAuthService(deps: AuthDeps) {
-  const { db, config, clock, hasher, tokens, revocations, metrics } = deps;
+  const { db, config, clock, hasher, tokens, revocations, metrics, budget } = deps;
   const users = createUsersRepository(db);
   const policy: SessionPolicy = {
     refreshTtlMs: config.refreshTtlMs,
@@ -70,6 +73,7 @@ export function createAuthService(deps: AuthDeps) {
     metrics.revocations.inc(sids.length);
     await revocations.revoke(sids);
   }
+  const revoker = { revoke };
 
   return {
     async register(input: { email: string; password: string; name?: string | undefined }, meta: RequestMeta) {
@@ -92,15 +96,24 @@ export function createAuthService(deps: AuthDeps) {
      * OWASP ASVS 5.0 V6.3.8 / Authentication Cheat Sheet: the same hashing work and
      * the same answer for an unknown email and a wrong password.
      */
-    async login(input: { email: string; password: string }, meta: RequestMeta): Promise<SignedIn> {
+    async login(
+      input: { email: string; password: string },
+      meta: RequestMeta,
+      recognise: RecogniseDevice,
+    ): Promise<SignedIn> {
       const user = await users.findByEmail(input.email);
-      if (!user) {
+      // SPEC §3.3: only failed checks count, per network and per account (or known device).
+      const subject = { account: normalizeEmail(input.email), ip: meta.ip, device: await recognise(user?.id ?? null) };
+      const { ok, rehash } = await budget.attempt(subject, async () => {
+        if (user) return hasher.verify(user.passwordHash, input.password);
         await hasher.burn(input.password);
+        return { ok: false, rehash: false };
+      });
+      if (!user) {
         metrics.logins.inc({ result: 'failed' });
         await event('login_failed', null, meta, { reason: 'unknown_email' });
         throw new AppError('INVALID_CREDENTIALS');
       }
-      const { ok, rehash } = await hasher.verify(user.passwordHash, input.password);
       if (!ok) {
         metrics.logins.inc({ result: 'failed' });
         await event('login_failed', user.id, meta, { reason: 'wrong_password' });
@@ -162,36 +175,8 @@ export function createAuthService(deps: AuthDeps) {
       if (owner) await event('logout', owner, meta, { sessions: ended.length });
     },
 
-    async logoutAll(userId: string, meta: RequestMeta) {
-      const sids = await revokeUserSessions(db, userId, now(), 'logout_all');
-      await revoke(sids);
-      await event('logout_all', userId, meta, { sessions: sids.length });
-      return sids.length;
-    },
-
-    async changePassword(
-      userId: string,
-      sessionId: string | null,
-      input: { current_password: string; new_password: string },
-      meta: RequestMeta,
-    ) {
-      const user = await users.findById(userId);
-      if (!user) throw new AppError('NOT_AUTHENTICATED');
-      const { ok } = await hasher.verify(user.passwordHash, input.current_password);
-      if (!ok) throw validationError([{ path: 'current_password', message: 'Current password is incorrect' }]);
-      const problems = checkPassword(input.new_password, config.passwordPolicy, user.email, 'new_password');
-      if (input.new_password === input.current_password) {
-        problems.push({ path: 'new_password', message: 'New password must differ from the current password' });
-      }
-      if (problems.length > 0) throw validationError(problems);
-      const passwordHash = await hasher.hash(input.new_password);
-      await users.update(userId, { passwordHash, updatedAt: new Date(now()) });
-      // ASVS 5.0 V7.4.3: a password change ends every other session.
-      const sids = await revokeUserSessions(db, userId, now(), 'password_changed', sessionId ?? undefined);
-      await revoke(sids);
-      await event('password_changed', userId, meta, { sessions_revoked: sids.length });
-      return sids.length;
-    },
+    // Changing what proves who you are (credentials.service.ts), behind the same service.
+    ...createCredentialsService({ db, config, clock, hasher, budget, users, revoker, event }),
 
     async deleteSession(userId: string, sessionId: string, meta: RequestMeta) {
       const ok = await revokeSession(db, userId, sessionId, now(), 'revoked_by_user');

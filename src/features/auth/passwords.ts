@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 import { compare as bcryptCompare } from '@node-rs/bcrypt';
+import { normalizePassword } from '../../contracts/password-policy.js';
 import { createSemaphore } from '../../lib/semaphore.js';
 
 /**
@@ -12,11 +13,19 @@ import { createSemaphore } from '../../lib/semaphore.js';
 // algorithm 2 = Argon2id (a const enum in the typings, so spelt out here).
 const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+/**
+ * Passwords are hashed and verified in their NFKC form (NIST SP 800-63B-4
+ * §3.1.1.2), so `ñ` typed precomposed or with a combining tilde, or full-width
+ * letters, verify alike. Hashes made before from the raw form still verify: the
+ * raw form is tried when the normalised one fails, and `rehash` then asks the
+ * caller to store the normalised form.
+ */
 export interface PasswordHasher {
+  /** Hashes the NFKC form of `password`. */
   hash(password: string): Promise<string>;
   /** True when the password matches; `rehash` is set when the stored hash should be upgraded. */
   verify(stored: string, password: string): Promise<{ ok: boolean; rehash: boolean }>;
-  /** Spends the same work as a real verify, for unknown emails (OWASP ASVS 5.0 V6.3). */
+  /** Spends the same work as a failed verify of `password`, for unknown emails (OWASP ASVS 5.0 V6.3). */
   burn(password: string): Promise<void>;
 }
 
@@ -28,21 +37,29 @@ export async function createPasswordHasher(concurrency = availableParallelism())
   // A real hash of a random secret: verifying against it costs exactly one verify.
   const dummy = await argonHash(randomUUID());
 
+  const verifyOne = async (stored: string, password: string) => {
+    // Legacy hashes from passlib/FastAPI systems: verify, then upgrade.
+    if (BCRYPT.test(stored)) return gate.run(() => bcryptCompare(password, stored)).catch(() => false);
+    if (!stored.startsWith('$argon2')) return false;
+    return gate.run(() => verify(stored, password)).catch(() => false);
+  };
+  const current = (stored: string) =>
+    stored.startsWith(`$argon2id$v=19$m=${ARGON2.memoryCost},t=${ARGON2.timeCost},p=1$`);
+
   return {
-    hash: argonHash,
+    hash: (password) => argonHash(normalizePassword(password)),
     async verify(stored, password) {
-      if (BCRYPT.test(stored)) {
-        // Legacy hashes from passlib/FastAPI systems: verify once, then upgrade.
-        const ok = await gate.run(() => bcryptCompare(password, stored)).catch(() => false);
-        return { ok, rehash: ok };
-      }
-      if (!stored.startsWith('$argon2')) return { ok: false, rehash: false };
-      const ok = await gate.run(() => verify(stored, password)).catch(() => false);
-      const rehash = ok && !stored.startsWith(`$argon2id$v=19$m=${ARGON2.memoryCost},t=${ARGON2.timeCost},p=1$`);
-      return { ok, rehash };
+      const normalized = normalizePassword(password);
+      if (await verifyOne(stored, normalized)) return { ok: true, rehash: !current(stored) };
+      // A hash made before normalisation, of a password whose raw form differs.
+      if (normalized !== password && (await verifyOne(stored, password))) return { ok: true, rehash: true };
+      return { ok: false, rehash: false };
     },
     async burn(password) {
-      await gate.run(() => verify(dummy, password)).catch(() => false);
+      // As many verifies as a wrong password costs: one, or two when NFKC changes it.
+      const normalized = normalizePassword(password);
+      await gate.run(() => verify(dummy, normalized)).catch(() => false);
+      if (normalized !== password) await gate.run(() => verify(dummy, password)).catch(() => false);
     },
   };
 }

@@ -1,14 +1,29 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
+import { SCOPES, type Scope } from '../../contracts/auth.js';
 import type { Db } from '../../db/client.js';
 import { personalAccessTokens, users } from '../../db/schema.js';
+import type { CredentialVerifier } from '../../http/auth-guard.js';
+import { AppError } from '../../http/errors.js';
+import type { Clock } from '../../lib/clock.js';
 import { randomToken, sha256 } from '../../lib/hash.js';
 
 /**
  * Personal access tokens for MCP and CLI clients: opaque, 256-bit, shown once,
- * stored as SHA-256, limited to the scopes they were given.
+ * stored as SHA-256, limited to the scopes they were given. Creating one takes the
+ * current password; they expire (90 days unless chosen otherwise, at most a year,
+ * or never when asked for on purpose), and record when they were last used
+ * (SPEC §3.1). Password reset revokes them; so does a password change with
+ * `revoke_tokens` (revoke-everything.ts).
  */
-export const SCOPES = ['tasks:read', 'tasks:write'] as const;
-export type Scope = (typeof SCOPES)[number];
+export type { Scope } from '../../contracts/auth.js';
+
+export const DEFAULT_PAT_DAYS = 90;
+
+/** When a token created `now` expires: `days` omitted means the default, null means never. */
+export function personalTokenExpiry(now: number, days: number | null | undefined): Date | null {
+  if (days === null) return null;
+  return new Date(now + (days ?? DEFAULT_PAT_DAYS) * 86_400_000);
+}
 
 /** A recognisable prefix lets secret scanners find leaked tokens. */
 export const PAT_PREFIX = 'tt_pat_';
@@ -63,6 +78,23 @@ export async function revokePersonalToken(db: Db, userId: string, id: string, no
 export type PatLookup =
   | { ok: true; tokenId: string; userId: string; email: string; scopes: Scope[] }
   | { ok: false; reason: 'invalid' | 'expired' | 'revoked' | 'disabled' };
+
+/** The guard's verifier for `tt_pat_…` tokens: one indexed read per request (it also records last use). */
+export function personalTokenVerifier(db: Db, clock: Clock): CredentialVerifier {
+  return {
+    recognises: isPersonalToken,
+    async verify(token) {
+      const found = await findPersonalToken(db, token, clock.now());
+      if (!found.ok) {
+        if (found.reason === 'disabled') throw new AppError('ACCOUNT_DISABLED');
+        throw new AppError(
+          found.reason === 'expired' ? 'TOKEN_EXPIRED' : found.reason === 'revoked' ? 'TOKEN_REVOKED' : 'INVALID_TOKEN',
+        );
+      }
+      return { kind: 'pat', userId: found.userId, email: found.email, sessionId: null, scopes: new Set(found.scopes) };
+    },
+  };
+}
 
 export async function findPersonalToken(db: Db, secret: string, now: number): Promise<PatLookup> {
   const [row] = await db

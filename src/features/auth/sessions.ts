@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/client.js';
-import { refreshTokens, sessions, users } from '../../db/schema.js';
+import { refreshTokens, sessionRevocations, sessions } from '../../db/schema.js';
 import { randomToken, sha256 } from '../../lib/hash.js';
 import type { RequestMeta } from './events.js';
 
@@ -13,13 +13,6 @@ export interface SessionPolicy {
   refreshTtlMs: number;
   sessionMaxAgeMs: number;
   reuseGraceMs: number;
-}
-
-async function issueRefreshToken(db: Db, sessionId: string, now: number, sessionExpiresAt: Date, ttlMs: number) {
-  const token = randomToken(32);
-  const expiresAt = new Date(Math.min(now + ttlMs, sessionExpiresAt.getTime()));
-  await db.insert(refreshTokens).values({ sessionId, tokenHash: sha256(token), createdAt: new Date(now), expiresAt });
-  return { token, expiresAt };
 }
 
 /**
@@ -46,68 +39,24 @@ export async function createSession(db: Db, userId: string, meta: RequestMeta, n
   return { sessionId: row.session_id, refresh: { token, expiresAt: refreshExpiresAt } };
 }
 
-export type RotateResult =
-  | { ok: true; sessionId: string; user: typeof users.$inferSelect; refresh: { token: string; expiresAt: Date } }
-  | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'disabled' }
-  | { ok: false; reason: 'reuse'; sessionId: string; userId: string };
-
 /**
- * RFC 9700 §4.14.2: refresh token rotation with reuse detection. A token may be
- * exchanged again within the grace window (two tabs refreshing at once, a lost
- * response); after it, presenting a rotated token revokes the whole session.
+ * The session a refresh token belongs to, if the token is known (logout by cookie,
+ * known devices); `live` when the session is neither revoked nor past its lifetime.
  */
-export async function rotateRefreshToken(
-  db: Db,
-  token: string,
-  now: number,
-  policy: SessionPolicy,
-): Promise<RotateResult> {
-  return db.transaction(async (tx): Promise<RotateResult> => {
-    const [row] = await tx
-      .select({ token: refreshTokens, session: sessions, user: users })
-      .from(refreshTokens)
-      .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(eq(refreshTokens.tokenHash, sha256(token)))
-      .for('update', { of: refreshTokens })
-      .limit(1);
-    if (!row) return { ok: false, reason: 'unknown' };
-    const { session, user } = row;
-    if (session.revokedAt) return { ok: false, reason: 'revoked' };
-    if (now >= session.expiresAt.getTime() || now >= row.token.expiresAt.getTime())
-      return { ok: false, reason: 'expired' };
-    if (row.token.rotatedAt && now - row.token.rotatedAt.getTime() > policy.reuseGraceMs) {
-      await tx
-        .update(sessions)
-        .set({ revokedAt: new Date(now), revokedReason: 'refresh_reuse' })
-        .where(eq(sessions.id, session.id));
-      return { ok: false, reason: 'reuse', sessionId: session.id, userId: user.id };
-    }
-    if (!user.isActive) return { ok: false, reason: 'disabled' };
-    if (!row.token.rotatedAt) {
-      await tx
-        .update(refreshTokens)
-        .set({ rotatedAt: new Date(now) })
-        .where(eq(refreshTokens.id, row.token.id));
-    }
-    await tx
-      .update(sessions)
-      .set({ lastUsedAt: new Date(now) })
-      .where(eq(sessions.id, session.id));
-    const refresh = await issueRefreshToken(tx, session.id, now, session.expiresAt, policy.refreshTtlMs);
-    return { ok: true, sessionId: session.id, user, refresh };
-  });
-}
-
-/** The session a refresh token belongs to, if the token is known (for logout by cookie). */
-export async function findSessionByRefreshToken(db: Db, token: string) {
+export async function findSessionByRefreshToken(db: Db, token: string, now = Date.now()) {
   const [row] = await db
-    .select({ sessionId: refreshTokens.sessionId, userId: sessions.userId })
+    .select({
+      sessionId: refreshTokens.sessionId,
+      userId: sessions.userId,
+      revokedAt: sessions.revokedAt,
+      expiresAt: sessions.expiresAt,
+    })
     .from(refreshTokens)
     .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
     .where(eq(refreshTokens.tokenHash, sha256(token)))
     .limit(1);
-  return row ?? null;
+  if (!row) return null;
+  return { sessionId: row.sessionId, userId: row.userId, live: !row.revokedAt && row.expiresAt.getTime() > now };
 }
 
 /** Revokes the given session of the user; returns false when it is not theirs or already revoked. */
@@ -138,10 +87,21 @@ export async function listActiveSessions(db: Db, userId: string, now: number) {
     .orderBy(desc(sessions.lastUsedAt));
 }
 
-/** Sessions revoked recently enough that their access tokens may still be alive. */
+/**
+ * Sessions revoked recently enough that their access tokens may still be alive:
+ * revoked rows, and revocations that outlived their rows (a deleted user's
+ * sessions, kept in session_revocations). Both through an index on the time.
+ */
 export async function recentlyRevokedSessions(db: Db, since: number) {
+  const after = new Date(since);
   return db
     .select({ id: sessions.id, revokedAt: sessions.revokedAt })
     .from(sessions)
-    .where(gt(sessions.revokedAt, new Date(since)));
+    .where(gt(sessions.revokedAt, after))
+    .unionAll(
+      db
+        .select({ id: sessionRevocations.sessionId, revokedAt: sessionRevocations.revokedAt })
+        .from(sessionRevocations)
+        .where(gt(sessionRevocations.revokedAt, after)),
+    );
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
 import type { Config } from '../../config.js';
+import type { CredentialVerifier } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { KeyStore, SigningKey } from './keys.js';
@@ -45,6 +46,8 @@ function decodeHeader(token: string): Record<string, unknown> | null {
 }
 
 const invalid = () => new AppError('INVALID_TOKEN');
+const KEY_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'];
+const isNumericDate = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 export function createTokenService(deps: {
   config: Config;
@@ -153,8 +156,10 @@ export function createTokenService(deps: {
       if (token.length > MAX_TOKEN_LENGTH) throw invalid();
       const header = decodeHeader(token);
       // RFC 8725 §3.1: only the configured algorithm; `none` and every other alg fail here.
-      // jku/x5u/jwk headers are never consulted: keys come only from our key store.
       if (!header || header.alg !== algorithm || typeof header.kid !== 'string') throw invalid();
+      // Keys come only from our key store; a token that names its own key (jku, x5u,
+      // jwk, x5c: RFC 7515 §4.1.2–4.1.6) is not one of ours, so it is refused outright.
+      if (KEY_HEADERS.some((name) => name in header)) throw invalid();
       const verifier = verifierFor(header.kid);
       if (!verifier) throw invalid();
       let claims: Record<string, unknown>;
@@ -167,9 +172,12 @@ export function createTokenService(deps: {
       if (claims.type !== 'access') throw invalid();
       const { sub, sid, jti, email, iat, exp } = claims;
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string') throw invalid();
-      if (typeof iat !== 'number' || typeof exp !== 'number') throw invalid();
+      // RFC 7519 §2 NumericDate: a finite number. `exp: 1e999` parses as Infinity, and
+      // an `nbf` of another type must not be skipped (RFC 8725 §3.10: validate all claims).
+      if (!isNumericDate(iat) || !isNumericDate(exp)) throw invalid();
+      if ('nbf' in claims && !isNumericDate(claims.nbf)) throw invalid();
       const now = clock.now() / 1000;
-      if (typeof claims.nbf === 'number' && claims.nbf > now + 30) throw invalid();
+      if (isNumericDate(claims.nbf) && claims.nbf > now + 30) throw invalid();
       if (iat > now + 30) throw invalid(); // issued in the future: not ours
       const result: AccessClaims = { sub, sid, jti, email: typeof email === 'string' ? email : '', iat, exp };
       if (typeof claims.client_id === 'string') result.client_id = claims.client_id;
@@ -177,6 +185,20 @@ export function createTokenService(deps: {
       checkTime(result);
       remember(token, result, header.kid);
       return result;
+    },
+  };
+}
+
+/**
+ * The guard's verifier for access tokens: in memory (signature, claims, revoked
+ * sessions), no database read. It claims every token no other verifier recognised.
+ */
+export function accessTokenVerifier(tokens: TokenService): CredentialVerifier {
+  return {
+    recognises: () => true,
+    verify(token) {
+      const claims = tokens.verifyAccess(token);
+      return { kind: 'access', userId: claims.sub, email: claims.email, sessionId: claims.sid, scopes: 'all' };
     },
   };
 }

@@ -32,7 +32,7 @@ export async function chooseAssistant(deps: Pick<ChatDeps, 'config' | 'log'>): P
 
 export async function registerChat(app: FastifyInstance, deps: ChatDeps) {
   const assistant = deps.assistant ?? (await chooseAssistant(deps));
-  const service = createChatService({ db: deps.db, clock: deps.clock, assistant });
+  const service = createChatService({ db: deps.db, clock: deps.clock, assistant, log: deps.log });
   await app.register(chatRoutes({ config: deps.config, guard: deps.guard, service, log: deps.log }));
   await app.register(conversationsRoutes({ guard: deps.guard, conversations: service.conversations }));
 }

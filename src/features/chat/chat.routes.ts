@@ -7,6 +7,7 @@ import { problemSchema } from '../../contracts/common.js';
 import { type AuthGuard, principalOf } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import { limitConfig } from '../../http/rate-limit.js';
+import { sameUuid } from '../../lib/uuid.js';
 import type { ChatService } from './chat.service.js';
 import { openEventStream, sentenceChunks, wantsEventStream } from './sse.js';
 
@@ -115,7 +116,7 @@ export const chatRoutes =
       },
       (request, reply) => {
         // Another user's id looks exactly like an unknown route (SPEC §3.4).
-        if (request.params.user_id !== principalOf(request).userId) throw new AppError('NOT_FOUND');
+        if (!sameUuid(request.params.user_id, principalOf(request).userId)) throw new AppError('NOT_FOUND');
         return chat(request, reply, request.body);
       },
     );

@@ -40,7 +40,13 @@ export function toHistory(rows: MessageRow[]): HistoryMessage[] {
   }));
 }
 
-export function createChatService(deps: { db: Db; clock: Clock; assistant: Assistant }) {
+export function createChatService(deps: {
+  db: Db;
+  clock: Clock;
+  assistant: Assistant;
+  /** Where failing tools log their error (the user and the model only see a stable code). */
+  log?: { error(obj: unknown, msg: string): void };
+}) {
   const { db, clock, assistant } = deps;
   const conversations = createConversationsRepository(db);
   const now = () => new Date(clock.now());
@@ -87,7 +93,7 @@ export function createChatService(deps: { db: Db; clock: Clock; assistant: Assis
       const reply = await assistant.reply({
         history: turn.history,
         message: turn.message,
-        ctx: { db, userId: turn.userId, now: now(), timeZone },
+        ctx: { db, userId: turn.userId, now: now(), timeZone, log: deps.log },
         ...live,
       });
       const toolCalls: StoredToolCall[] = reply.toolCalls;

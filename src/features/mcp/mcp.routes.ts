@@ -1,12 +1,12 @@
 import { OAuthProtectedResourceMetadataSchema } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
+import { SCOPES } from '../../contracts/auth.js';
 import type { Db } from '../../db/client.js';
 import { type AuthGuard, bearerToken, type Principal, principalOf, tokenError } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { DEFAULT_TIME_ZONE } from '../../lib/time-zone.js';
-import { SCOPES } from '../auth/personal-tokens.js';
 import { findTimeZone } from '../auth/users.repository.js';
 import { protectedResourceMetadata, resourceMetadataUrl, withResourceMetadata } from './protected-resource.js';
 
@@ -123,6 +123,9 @@ export function registerMcp(app: FastifyInstance, deps: McpDeps) {
         userId: principal.userId,
         now: new Date(clock.now()),
         timeZone,
+        // A failing tool logs its error here, with the request id; the client gets a stable code.
+        log: request.log,
+        requestId: request.id,
       }));
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       reply.hijack();

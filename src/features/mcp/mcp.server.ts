@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../../http/auth-guard.js';
+import { textJson } from '../../lib/display-text.js';
 import { ALL_TOOLS, type ToolContext, type ToolScope } from '../tools/task-tools.js';
 
 /** Access tokens may do whatever their user may; PATs and OAuth tokens only what their scopes allow. */
@@ -20,8 +21,9 @@ const ANNOTATIONS: Record<string, { readOnlyHint?: boolean; destructiveHint?: bo
   delete_task: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
 };
 
+// textJson: titles in the text content cannot carry raw line breaks or bidi controls (SPEC §3.6).
 const text = (value: unknown, isError = false): CallToolResult => ({
-  content: [{ type: 'text', text: JSON.stringify(value) }],
+  content: [{ type: 'text', text: textJson(value) }],
   ...(isError ? { isError: true } : {}),
 });
 

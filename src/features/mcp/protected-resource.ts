@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
+import { SCOPES } from '../../contracts/auth.js';
 import { AppError } from '../../http/errors.js';
-import { SCOPES } from '../auth/personal-tokens.js';
 
 /** Where clients find the metadata of the MCP resource (RFC 9728 §3.1: path inserted after the host). */
 export const resourceMetadataUrl = (config: Config) => `${config.publicUrl}/.well-known/oauth-protected-resource/mcp`;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { SCOPES, type Scope } from '../../contracts/auth.js';
 import { problemSchema, uuidParam } from '../../contracts/common.js';
 import { connectedAppSchema } from '../../contracts/oauth.js';
 import type { Db } from '../../db/client.js';
@@ -9,7 +10,6 @@ import type { Clock } from '../../lib/clock.js';
 import { isUuid } from '../../lib/uuid.js';
 import { requestMeta } from '../auth/cookies.js';
 import { type RequestMeta, recordEvent } from '../auth/events.js';
-import { SCOPES, type Scope } from '../auth/personal-tokens.js';
 import { forgetConsents } from './authorizations.js';
 import { clientHost } from './consent.routes.js';
 import { listConnectedApps } from './grants.js';

@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import { SCOPES } from '../auth/personal-tokens.js';
+import { SCOPES } from '../../contracts/auth.js';
 
 /** Where the authorization server's endpoints live, under PUBLIC_URL. */
 export const OAUTH_PATHS = {

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { Config } from '../../config.js';
+import { SCOPES, type Scope } from '../../contracts/auth.js';
 import type { Db } from '../../db/client.js';
 import { users } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { type RequestMeta, recordEvent } from '../auth/events.js';
-import { SCOPES, type Scope } from '../auth/personal-tokens.js';
 import type { RevocationList } from '../auth/revocation.js';
 import { consumeCode, recordGrantOfCode } from './authorizations.js';
 import { markClientUsed } from './clients.js';

@@ -1,10 +1,10 @@
 import type { Config } from '../../config.js';
+import { SCOPES, type Scope } from '../../contracts/auth.js';
 import type { Db } from '../../db/client.js';
 import type { Principal } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { KeyStore } from '../auth/keys.js';
-import { SCOPES, type Scope } from '../auth/personal-tokens.js';
 import type { RevocationList } from '../auth/revocation.js';
 import { createTokenService } from '../auth/tokens.js';
 import { touchGrant } from './grants.js';

@@ -17,6 +17,7 @@ import { type AuthGuard, principalOf } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { localDate } from '../../lib/time-zone.js';
+import { sameUuid } from '../../lib/uuid.js';
 import { findTimeZone } from '../auth/users.repository.js';
 import { addTask, deleteTask, getTask, listTasks, type Task, toggleTask, updateTask } from './tasks.service.js';
 
@@ -57,7 +58,7 @@ function taskEndpoints(deps: TasksRouteDeps, alias: boolean): FastifyPluginAsync
       // After the guard (onRequest), so an anonymous caller still gets 401, not 404.
       app.addHook('preValidation', async (request: FastifyRequest) => {
         const { user_id } = request.params as { user_id?: string };
-        if (user_id?.toLowerCase() !== principalOf(request).userId) throw new AppError('NOT_FOUND', 'Not found');
+        if (!sameUuid(user_id, principalOf(request).userId)) throw new AppError('NOT_FOUND', 'Not found');
       });
     }
 

@@ -12,6 +12,7 @@ import {
   type Task,
   updateTask,
 } from '../tasks/tasks.service.js';
+import { type ToolErrorContext, type ToolFailure, toolFailure } from './tool-errors.js';
 
 /**
  * The five task tools of SPEC §3.6, defined once. The offline assistant, the LLM
@@ -20,7 +21,7 @@ import {
  * a tool can only ever read or change its caller's tasks.
  */
 
-export interface ToolContext {
+export interface ToolContext extends ToolErrorContext {
   db: Db;
   userId: string;
   now: Date;
@@ -31,9 +32,7 @@ export interface ToolContext {
 export type ToolScope = 'tasks:read' | 'tasks:write';
 
 /** What the caller of a tool gets: its output, or a friendly failure that reveals nothing. */
-export type ToolResult<T> =
-  | { ok: true; output: T }
-  | { ok: false; output: { error: 'not_found' | 'invalid_input'; message: string } };
+export type ToolResult<T> = { ok: true; output: T } | { ok: false; output: ToolFailure };
 
 const taskId = z.string().trim().min(1).max(100).describe('The id of the task, as returned by list_tasks');
 const title = z.string().trim().min(1).max(200);
@@ -118,7 +117,12 @@ function defineTool<S extends z.ZodObject, T>(def: {
         const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
         return { ok: false, output: { error: 'invalid_input', message } };
       }
-      return def.run(ctx, parsed.data);
+      try {
+        return await def.run(ctx, parsed.data);
+      } catch (error) {
+        // SPEC §3.6: stable codes only; the error's own text goes to the log (tool-errors.ts).
+        return { ok: false, output: toolFailure(error, def.name, ctx) };
+      }
     },
   };
 }

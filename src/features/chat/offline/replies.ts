@@ -1,10 +1,10 @@
+import { inlineText } from '../../../lib/display-text.js';
 import type { ListedTask } from '../../tools/task-tools.js';
-import { displayText } from './text.js';
 
 /** Everything the offline assistant says, in one place so the wording stays consistent. */
 
-/** A title as it appears in a reply: quoted, on one line, with control characters shown escaped. */
-export const q = (title: string) => `"${displayText(title)}"`;
+// Titles are shown through inlineText: a stored title cannot forge lines of the list (SPEC §3.6).
+export const q = (title: string) => `"${inlineText(title)}"`;
 
 export const CAPABILITIES =
   'I can add tasks (with a due date, priority or note: “remind me to call the plumber tomorrow”), ' +
@@ -83,7 +83,7 @@ export function numbered(tasks: ListedTask[]): string {
       ]
         .filter(Boolean)
         .join(', ');
-      return `${i + 1}. ${t.completed ? '[x]' : '[ ]'} ${displayText(t.title)}${extras ? ` (${extras})` : ''}`;
+      return `${i + 1}. ${t.completed ? '[x]' : '[ ]'} ${inlineText(t.title)}${extras ? ` (${extras})` : ''}`;
     })
     .join('\n');
 }

@@ -1,6 +1,6 @@
 /**
  * Text helpers of the offline assistant: clause splitting, politeness filler,
- * word stems and typo distance, and safe display of user-written titles.
+ * word stems and typo distance. (Titles are shown through src/lib/display-text.ts.)
  */
 
 /** Optimal string alignment distance: Levenshtein plus adjacent transpositions ("compelte"). */
@@ -148,18 +148,4 @@ export function looksForeign(message: string): boolean {
   return /\b(?:bitte|meine|aufgaben?|zeig|mis|tareas|mostrar|añadir|ajoute|acheter|mes|tâches|und|oder|der|die|das|el|los|las|del|pour|avec)\b/i.test(
     message,
   );
-}
-
-/**
- * A user-written title or note made safe to show on one line: control and
- * bidi/format characters become visible escapes, so a title cannot forge
- * other lines of a list (SPEC §3.6) or reorder the text around it.
- */
-export function displayText(text: string): string {
-  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => {
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return ' ';
-    return `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`;
-  });
 }

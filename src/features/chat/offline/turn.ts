@@ -139,8 +139,10 @@ function coverage(text: string, title: string): number {
   );
 }
 
+/** A tool's stable error code (src/features/tools/tool-errors.ts) as a sentence; internal text never reaches the user. */
 function failure(output: { error: string; message: string }): string {
-  return output.error === 'not_found' ? replies.gone() : replies.invalid(output.message);
+  if (output.error === 'not_found') return replies.gone();
+  return output.error === 'invalid_input' ? replies.invalid(output.message) : replies.failed();
 }
 
 /** Changes a task through update_task, remembering the old values so "undo" can put them back. */

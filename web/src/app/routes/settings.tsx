@@ -36,7 +36,7 @@ export function SettingsPage() {
         <SessionsList />
       </div>
       <div className="card">
-        <TokensSection />
+        <TokensSection email={user.email} />
       </div>
       <div className="card">
         <ConnectedAppsSection />
@@ -52,7 +52,9 @@ export function SettingsPage() {
       </div>
       <div className="card danger-zone">
         <h2>Log out everywhere</h2>
-        <p className="muted">Ends every session on every device, including this one.</p>
+        <p className="muted">
+          Ends every session on every device, including this one. Personal access tokens stay valid: revoke them above.
+        </p>
         {logoutAll.error && <Alert>{messageOf(logoutAll.error)}</Alert>}
         <button
           type="button"

@@ -1,7 +1,8 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../lib/api-error.js';
+import { loadStrengthEstimator } from '../password-rules.js';
 import { RegisterForm } from './register-form.js';
 
 function describedText(input: HTMLElement) {
@@ -10,6 +11,12 @@ function describedText(input: HTMLElement) {
     .map((id) => document.getElementById(id)?.textContent ?? '')
     .join(' | ');
 }
+
+// The zxcvbn estimator is a lazy chunk (~1 MB of dictionaries): load it once up front, as a
+// browser would have by the time someone finishes typing, so each test times only the form.
+beforeAll(async () => {
+  (await loadStrengthEstimator())('warm-up');
+}, 30_000);
 
 describe('RegisterForm', () => {
   it('shows each server validation message next to its field, tied with aria-describedby', async () => {
@@ -27,7 +34,8 @@ describe('RegisterForm', () => {
     const user = userEvent.setup();
     await user.type(screen.getByLabelText('Email'), 'ada@example.com');
     await user.type(screen.getByLabelText('Name (optional)'), 'Ada');
-    await user.type(screen.getByLabelText('Password'), 'P@ssw0rd123');
+    // Passes the rules here; the server (say, with another policy) still refuses it.
+    await user.type(screen.getByLabelText('Password'), 'Quiet-Harbor-73');
     await user.click(screen.getByRole('button', { name: 'Create account' }));
 
     const password = screen.getByLabelText('Password');
@@ -58,6 +66,25 @@ describe('RegisterForm', () => {
     expect(onSubmit).not.toHaveBeenCalled();
     expect(describedText(screen.getByLabelText('Password'))).toContain(
       'Password must contain at least 1 special character',
+    );
+  });
+
+  it("refuses a dressed-up common password before the server does, with the server's words (SPEC §3.1)", async () => {
+    const onSubmit = vi.fn();
+    render(<RegisterForm onSubmit={onSubmit} onSuccess={vi.fn()} />);
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Email'), 'ada@example.com');
+    await user.type(screen.getByLabelText('Password'), 'Password1!');
+    const rules = screen.getByRole('list', { name: 'Password requirements' });
+    // The estimator is a lazy chunk: the rule is pending until it arrives.
+    await waitFor(() =>
+      expect(rules).toHaveTextContent('Not a common password, even with small changes (not met yet)'),
+    );
+    expect(screen.getByText(/^Strength:/)).toHaveTextContent('Strength: Weak');
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(describedText(screen.getByLabelText('Password'))).toContain(
+      'Password is too easy to guess: it is a common password with small changes (capitals, digits, symbols or leetspeak)',
     );
   });
 

@@ -4,6 +4,7 @@ import { Alert } from '../../../components/ui/alert.js';
 import { Field } from '../../../components/ui/field.js';
 import { useFormErrors } from '../../../lib/use-form-errors.js';
 import { passwordProblem } from '../password-rules.js';
+import { usePasswordStrength } from '../use-password-strength.js';
 import { PasswordFeedback } from './password-feedback.js';
 
 interface Props {
@@ -16,13 +17,15 @@ export function RegisterForm({ onSubmit, onSuccess }: Props) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const { errors, formError, busy, edited, submit: send } = useFormErrors();
+  // The same estimate the server judges by (zxcvbn, loaded lazily): a guessable password is caught here first.
+  const strength = usePasswordStrength(password);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const local: Record<string, string> = {};
     const parsedEmail = registerRequest.shape.email.safeParse(email);
     if (!parsedEmail.success) local.email = parsedEmail.error.issues[0]?.message ?? 'Enter a valid email address';
-    const problem = passwordProblem(password, email);
+    const problem = passwordProblem(password, email, strength);
     if (problem) local.password = problem;
     await send(local, async () => onSuccess(await onSubmit({ email, password, ...(name.trim() ? { name } : {}) })));
   }
@@ -67,7 +70,7 @@ export function RegisterForm({ onSubmit, onSuccess }: Props) {
           edited('password');
         }}
         error={errors.password}
-        hint={<PasswordFeedback password={password} email={email} />}
+        hint={<PasswordFeedback password={password} email={email} strength={strength} />}
       />
       <button type="submit" className="primary" disabled={busy}>
         {busy ? 'Creating account…' : 'Create account'}

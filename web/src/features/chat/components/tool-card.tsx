@@ -1,4 +1,5 @@
 import type { ToolCall } from '@contracts/chat';
+import { inlineText } from '@contracts/text';
 
 const VERBS: Record<string, { icon: string; verb: string }> = {
   add_task: { icon: '＋', verb: 'Added' },
@@ -13,10 +14,10 @@ function describe(call: ToolCall): string {
   if (Array.isArray(result)) return `${result.length} task${result.length === 1 ? '' : 's'}`;
   if (result && typeof result === 'object') {
     if (typeof result.error === 'string') return result.error;
-    if (typeof result.title === 'string') return `“${result.title}”`;
+    if (typeof result.title === 'string') return `“${inlineText(result.title)}”`;
   }
   const title = call.arguments.title;
-  return typeof title === 'string' ? `“${title}”` : '';
+  return typeof title === 'string' ? `“${inlineText(title)}”` : '';
 }
 
 /** A small card for one action the assistant took with the task tools. */

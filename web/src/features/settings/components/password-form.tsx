@@ -8,6 +8,8 @@ export function PasswordForm({ email, feedback }: { email: string; feedback(pass
   const change = useChangePassword();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
+  // SPEC §3.1: the form revokes personal access tokens too unless the user unticks it.
+  const [revokeTokens, setRevokeTokens] = useState(true);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [done, setDone] = useState<string | null>(null);
 
@@ -20,11 +22,19 @@ export function PasswordForm({ email, feedback }: { email: string; feedback(pass
     setErrors(local);
     if (Object.keys(local).length) return;
     try {
-      const result = await change.mutateAsync({ current_password: current, new_password: next });
+      const result = await change.mutateAsync({
+        current_password: current,
+        new_password: next,
+        revoke_tokens: revokeTokens,
+      });
       setCurrent('');
       setNext('');
       const others = result.sessions_revoked;
-      setDone(`Password changed. ${others} other device${others === 1 ? ' was' : 's were'} signed out.`);
+      const tokens = result.tokens_revoked;
+      setDone(
+        `Password changed. ${others} other device${others === 1 ? ' was' : 's were'} signed out` +
+          (revokeTokens ? ` and ${tokens} access token${tokens === 1 ? ' was' : 's were'} revoked.` : '.'),
+      );
     } catch (e) {
       const fields = fieldErrorsOf(e);
       // A wrong current password is reported without a field path.
@@ -53,6 +63,10 @@ export function PasswordForm({ email, feedback }: { email: string; feedback(pass
         error={errors.new_password}
         hint={feedback(next)}
       />
+      <label className="check">
+        <input type="checkbox" checked={revokeTokens} onChange={(e) => setRevokeTokens(e.target.checked)} />
+        Also revoke my personal access tokens
+      </label>
       <input type="hidden" autoComplete="username" value={email} readOnly />
       {done && <Alert kind="success">{done}</Alert>}
       <button type="submit" className="primary" disabled={change.isPending}>

@@ -43,7 +43,7 @@ function NewToken({ token, onDismiss }: { token: CreatedToken; onDismiss(): void
   );
 }
 
-export function TokensSection() {
+export function TokensSection({ email }: { email: string }) {
   const { date } = useDates();
   const tokens = usePersonalTokens();
   const create = useCreateToken();
@@ -51,6 +51,7 @@ export function TokensSection() {
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<Scope[]>(['tasks:read', 'tasks:write']);
   const [days, setDays] = useState('90');
+  const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<CreatedToken | null>(null);
 
@@ -59,15 +60,23 @@ export function TokensSection() {
     const local: Record<string, string> = {};
     if (!name.trim()) local.name = 'Name must not be empty';
     if (scopes.length === 0) local.scopes = 'Choose at least one scope';
+    if (!password) local.password = 'Enter your password to create a token';
     setErrors(local);
     if (Object.keys(local).length) return;
     try {
-      const token = await create.mutateAsync({ name, scopes, ...(days ? { expires_in_days: Number(days) } : {}) });
+      // "never" is sent as null on purpose; the server's default would be 90 days.
+      const token = await create.mutateAsync({
+        name,
+        scopes,
+        password,
+        expires_in_days: days ? Number(days) : null,
+      });
       setCreated(token);
       setName('');
+      setPassword('');
     } catch (e) {
       const fields = fieldErrorsOf(e);
-      setErrors(Object.keys(fields).length ? fields : { name: messageOf(e) });
+      setErrors(Object.keys(fields).length ? fields : { password: messageOf(e) });
     }
   }
 
@@ -77,7 +86,10 @@ export function TokensSection() {
   return (
     <section aria-labelledby="tokens-title">
       <h2 id="tokens-title">Personal access tokens</h2>
-      <p className="muted">For MCP and command-line clients that manage your tasks.</p>
+      <p className="muted">
+        For MCP and command-line clients that manage your tasks. Tokens stay valid when you log out everywhere; changing
+        your password can revoke them.
+      </p>
       {created && <NewToken token={created} onDismiss={() => setCreated(null)} />}
       <form onSubmit={submit} noValidate className="token-form" aria-label="Create a token">
         <Field
@@ -111,6 +123,15 @@ export function TokensSection() {
             <option value="">never</option>
           </select>
         </div>
+        <input type="hidden" autoComplete="username" value={email} readOnly />
+        <Field
+          label="Your password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.password}
+        />
         <button type="submit" className="primary" disabled={create.isPending}>
           Create token
         </button>

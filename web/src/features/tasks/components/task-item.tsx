@@ -1,4 +1,5 @@
 import { TASK_PRIORITIES, type Task, updateTaskRequest } from '@contracts/tasks';
+import { inlineText } from '@contracts/text';
 import { type FormEvent, useState } from 'react';
 import { Field } from '../../../components/ui/field.js';
 import { fieldErrorsOf, messageOf } from '../../../lib/api-error.js';
@@ -104,7 +105,7 @@ export function TaskItem({ task, onDelete }: { task: Task; onDelete(task: Task):
       />
       <div className="task-body">
         <label htmlFor={`task-${task.id}`} className="task-title">
-          {task.title}
+          {inlineText(task.title)}
         </label>
         {task.description && <p className="task-desc">{task.description}</p>}
         <div className="task-meta">

@@ -1,3 +1,4 @@
+import { inlineText } from '@contracts/text';
 import { Link } from 'react-router';
 import { Loading } from '../../../components/ui/spinner.js';
 import { useTasks } from '../api/list-tasks.js';
@@ -21,7 +22,7 @@ export function TaskPanel() {
         {items.map((task) => (
           <li key={task.id}>
             <span className={`dot prio-${task.priority}`} aria-hidden="true" />
-            {task.title}
+            {inlineText(task.title)}
           </li>
         ))}
       </ul>
