@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -62,6 +63,40 @@ describe('MCP endpoint', () => {
     expect(add?.inputSchema.required).toEqual(['title']);
     expect(Object.keys(add?.inputSchema.properties ?? {})).toEqual(['title', 'description', 'priority', 'due_date']);
     expect(tools.find((x) => x.name === 'list_tasks')?.annotations?.readOnlyHint).toBe(true);
+  });
+
+  it('describes every tool with a title, behaviour hints and an output schema; results carry matching structuredContent (SPEC §3.6)', async () => {
+    await seedTasks(t.database.db, alice.userId, [], t.clock.now());
+    const client = await connect(await pat(alice.accessToken, ['tasks:read', 'tasks:write']));
+    const { tools } = await client.listTools();
+    const hints = Object.fromEntries(tools.map((x) => [x.name, x.annotations]));
+    for (const tool of tools) {
+      expect(tool.title, tool.name).toMatch(/^[A-Z][a-z]+ (a )?tasks?$/);
+      expect(tool.annotations?.title).toBe(tool.title);
+      expect(tool.outputSchema?.type, tool.name).toBe('object');
+    }
+    expect(hints.list_tasks).toMatchObject({ readOnlyHint: true });
+    expect(hints.delete_task).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: true });
+    expect(hints.add_task).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
+    expect(hints.complete_task).toMatchObject({ destructiveHint: false, idempotentHint: true });
+
+    // The SDK client checks structuredContent against the listed outputSchema on every call.
+    const added = await client.callTool({ name: 'add_task', arguments: { title: 'Water the plants' } });
+    expect(added.structuredContent).toEqual({
+      task_id: expect.any(String),
+      status: 'created',
+      title: 'Water the plants',
+    });
+    expect(JSON.parse((added.content as Array<{ text: string }>)[0]?.text ?? '')).toEqual(added.structuredContent);
+    const listed = await client.callTool({ name: 'list_tasks', arguments: {} });
+    expect(listed.structuredContent).toEqual({
+      tasks: [
+        { id: expect.any(String), title: 'Water the plants', completed: false, priority: 'medium', due_date: null },
+      ],
+    });
+    const missing = await client.callTool({ name: 'delete_task', arguments: { task_id: randomUUID() } });
+    expect(missing.isError).toBe(true);
+    expect(missing.structuredContent).toBeUndefined();
   });
 
   it('calls every tool as the token’s user', async () => {
