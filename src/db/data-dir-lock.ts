@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -8,7 +7,6 @@ import {
   readFileSync,
   readlinkSync,
   realpathSync,
-  renameSync,
   statSync,
   unlinkSync,
   writeSync,
@@ -26,8 +24,8 @@ import { join, sep } from 'node:path';
  * - `DATA_DIR/tasktalk.lock` is created with O_CREAT|O_EXCL: of two processes, the
  *   kernel lets exactly one create it. It holds the owner's pid, host and command.
  * - A lock whose pid is no longer alive on this host (a crash, `kill -9`, a power
- *   loss) is stale: it is moved aside with rename(2), which only one process can do
- *   to the same file, checked to be the very file judged stale, and removed.
+ *   loss) is stale: it is removed under a second O_EXCL file (the breaker), after
+ *   checking it is still the very lock judged stale (breakStale).
  * - It is removed on a clean shutdown (database close, or process exit).
  *
  * A lock from another host (a data folder on a network share) is never judged
@@ -116,30 +114,43 @@ function pause(ms: number) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Moves a lock judged stale aside, and puts it back if it turns out to be another (fresh) one. */
+/** A breaker older than this was left by a process that died while breaking a lock. */
+const BREAKER_STALE_MS = 10_000;
+
+/**
+ * Removes a lock judged stale, if it is still exactly that stale lock. Only a
+ * holder of the breaker file (`tasktalk.lock.break`, itself taken with O_EXCL)
+ * may remove the lock, and it re-reads the lock under the breaker first, so two
+ * processes that both judged the same lock stale can never remove a fresh lock
+ * that a third process created in between (the lost-update race of rename- or
+ * unlink-based stale breaking). A breaker is held for microseconds; one older
+ * than BREAKER_STALE_MS belongs to a dead breaker and is removed.
+ */
 function breakStale(path: string, stale: string) {
-  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    renameSync(path, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else broke it first
-    throw error;
-  }
-  let moved = '';
-  try {
-    moved = readFileSync(aside, 'utf8');
-  } catch {
-    // vanished: nothing to restore
-  }
-  if (moved !== stale && moved !== '') {
-    // A fresh lock replaced the stale one between our read and our rename: give it back.
-    if (!tryCreate(path, moved)) {
-      // Yet another process took the lock meanwhile; the displaced owner is still running.
-      unlinkSync(aside);
-      throw new Error(`${path}: lock contention while removing a stale lock; try again`);
+  const breaker = `${path}.break`;
+  if (!tryCreate(breaker, `${process.pid}\n`)) {
+    const age = Date.now() - (statSync(breaker, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > BREAKER_STALE_MS) {
+      try {
+        unlinkSync(breaker);
+      } catch {
+        // another process removed it first
+      }
     }
+    pause(5);
+    return; // the caller looks again
   }
-  unlinkSync(aside);
+  try {
+    let current: string;
+    try {
+      current = readFileSync(path, 'utf8');
+    } catch {
+      return; // already gone
+    }
+    if (current === stale) unlinkSync(path);
+  } finally {
+    unlinkSync(breaker);
+  }
 }
 
 /**
@@ -152,7 +163,7 @@ export function acquireDataDirLock(dir: string): DataDirLock {
   if (held.has(path)) throw new DataDirLockedError(dir, { pid: process.pid, command: commandOf(process.pid) });
   const content = `${process.pid}\n${hostname()}\n${commandOf(process.pid)}\n`;
 
-  for (let attempt = 0; attempt < 20; attempt++) {
+  for (let attempt = 0; attempt < 200; attempt++) {
     if (tryCreate(path, content)) {
       held.set(path, content);
       if (!exitHook) {

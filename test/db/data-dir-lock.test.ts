@@ -65,7 +65,7 @@ describe('acquireDataDirLock', () => {
     expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toContain('someone else');
   });
 
-  it('five processes racing for one folder, four times: exactly one wins each time', async () => {
+  it('five processes racing for one folder, eight times (half over a stale lock): exactly one wins each time', async () => {
     // Each child starts, says "ready", takes the lock when told "go" (all within a
     // millisecond or so), reports, and holds it until its stdin closes, which happens
     // only after every child has reported: no winner releases early.
@@ -83,7 +83,7 @@ describe('acquireDataDirLock', () => {
       });
       process.stdin.on('end', () => { lock?.release(); process.exit(0); });
       process.stdout.write('ready;');`;
-    for (let round = 0; round < 4; round++) {
+    for (let round = 0; round < 8; round++) {
       const dir = freshDir();
       // A stale lock in half the rounds: breaking it is raced too.
       if (round % 2) writeFileSync(join(dir, LOCK_FILE), `${deadPid()}\n${hostname()}\ncrashed\n`);
