@@ -1,4 +1,4 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
 import type { FieldError } from '../../http/errors.js';
 
 /**
@@ -9,8 +9,19 @@ import type { FieldError } from '../../http/errors.js';
  */
 export type PasswordPolicy = 'classes' | 'nist';
 
-// zxcvbn-ts's list of ~49k most common passwords, lower-cased.
-const COMMON = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+// zxcvbn-ts's list of ~49k most common passwords, lower-cased. Loaded at the
+// first password check, not at start: ~4 MB of heap an idle server does not
+// need (docs/decisions/007).
+let common: Set<string> | undefined;
+function commonPasswords(): Set<string> {
+  if (!common) {
+    const { dictionary } = createRequire(import.meta.url)(
+      '@zxcvbn-ts/language-common',
+    ) as typeof import('@zxcvbn-ts/language-common');
+    common = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+  }
+  return common;
+}
 
 export const POLICY_LIMITS = {
   classes: { min: 8, max: 128 },
@@ -34,7 +45,7 @@ export function checkPassword(
     if (!/\p{N}/u.test(password)) messages.push('Password must contain at least 1 number');
     if (!/[^\p{L}\p{N}\s]/u.test(password)) messages.push('Password must contain at least 1 special character');
   }
-  if (COMMON.has(password.toLowerCase())) messages.push('Password is too common');
+  if (commonPasswords().has(password.toLowerCase())) messages.push('Password is too common');
   const local = email?.split('@')[0]?.toLowerCase();
   if (local && local.length >= 3 && password.toLowerCase().includes(local)) {
     messages.push('Password must not contain your email address');

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
-import { compare as bcryptCompare } from '@node-rs/bcrypt';
 import { createSemaphore } from '../../lib/semaphore.js';
 
 /**
@@ -33,7 +32,9 @@ export async function createPasswordHasher(concurrency = availableParallelism())
     async verify(stored, password) {
       if (BCRYPT.test(stored)) {
         // Legacy hashes from passlib/FastAPI systems: verify once, then upgrade.
-        const ok = await gate.run(() => bcryptCompare(password, stored)).catch(() => false);
+        // Loaded on the first such hash only (docs/decisions/007).
+        const { compare } = await import('@node-rs/bcrypt');
+        const ok = await gate.run(() => compare(password, stored)).catch(() => false);
         return { ok, rehash: ok };
       }
       if (!stored.startsWith('$argon2')) return { ok: false, rehash: false };
