@@ -1,8 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { START_ARGS } from '../../bench/lib/spawn-server.js';
 
 export interface RunningServer {
   url: string;
@@ -22,8 +23,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-let built = false;
-
 /**
  * The real server (`npm start`'s entry) on a free port with a fresh embedded
  * database. `env` adds or overrides variables (a fake LLM endpoint, SMTP, …).
@@ -34,10 +33,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   // localhost, not 127.0.0.1: browsers accept Secure cookies on http://localhost only.
   const url = `http://localhost:${port}`;
   let log = '';
-  // Exactly what `npm start` runs: build dist/ from src/, then the compiled server.
-  if (!built) execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
-  built = true;
-  const child: ChildProcess = spawn(process.execPath, ['dist/server.js'], {
+  // Exactly what `npm start` runs (without npm): dist/, rebuilt first if src/ changed.
+  const child: ChildProcess = spawn(process.execPath, [...START_ARGS], {
     env: {
       ...process.env,
       PORT: String(port),
