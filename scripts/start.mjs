@@ -7,11 +7,13 @@
  * line (package.json's "start", read by bench/lib/spawn-server.ts).
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import module from 'node:module';
 import { join } from 'node:path';
 import { isCurrent, ROOT } from './build-server.mjs';
 
-if (!isCurrent()) {
+// A deployment of dist/ alone (no src/) runs as it is.
+if (existsSync(join(ROOT, 'src')) && !isCurrent()) {
   // In a child process: esbuild stays out of the server's memory.
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-server.mjs')], { stdio: 'inherit' });
 }
