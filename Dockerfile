@@ -20,10 +20,14 @@ RUN npm run build \
 
 # 3. Runtime: only what the server needs, owned by root, run as `node`.
 FROM node:20-bookworm-slim AS runtime
+# GLIBC_TUNABLES: allocations from 32 KiB up are mapped and unmapped on their
+# own, so the compiler memory V8 frees after optimising PGlite's WebAssembly
+# goes back to the system instead of staying resident (~40 MB, docs/decisions/010).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    GLIBC_TUNABLES=glibc.malloc.mmap_threshold=32768
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
@@ -41,4 +45,5 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM drains in-flight requests (src/server.ts); give it the time it needs.
 STOPSIGNAL SIGTERM
-CMD ["node", "--enable-source-maps", "dist/server.js"]
+# The same Node.js options as `npm start` (package.json; test/start/start-command.test.ts).
+CMD ["node", "--max-semi-space-size=8", "dist/server.js"]

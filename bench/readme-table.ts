@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Footprint } from './footprint.js';
 import type { Target } from './lib/report.js';
 
 /**
@@ -28,6 +29,7 @@ interface Results {
     wide: Load & { connections: number; users: number };
     refresh: Load;
     start_to_ready_ms: { first: number; restart: number };
+    embedded_footprint?: { pglite: Footprint; postgres: Footprint | null };
   };
   targets: Target[];
 }
@@ -80,6 +82,20 @@ console.log(
 console.log(
   `\nStart to ready: ${n(s.start_to_ready_ms.first)} ms (first start), ${n(s.start_to_ready_ms.restart)} ms (restart).`,
 );
+if (s.embedded_footprint) {
+  const { pglite: e, postgres: p } = s.embedded_footprint;
+  const mb = (v: number | undefined) => (v === undefined ? '–' : `${n(v)} MB`);
+  const sec = (v: number | undefined) => (v === undefined ? '–' : `${n(v / 1000, 2)} s`);
+  console.log('\n| embedded footprint | PGlite | PostgreSQL |\n| --- | ---: | ---: |');
+  console.log(
+    `| \`npm start\` to ready, fresh database (median) | ${sec(e.npm_start_ready_ms)} | ${sec(p?.npm_start_ready_ms)} |`,
+  );
+  console.log(`| RSS idle after start | ${mb(e.idle_rss_mb)} | ${mb(p?.idle_rss_mb)} |`);
+  console.log(
+    `| RSS after ${n(e.tasks)} tasks and ${n(e.lists)} list requests | ${mb(e.after_tasks_rss_mb)} | ${mb(p?.after_tasks_rss_mb)} |`,
+  );
+  console.log(`| RSS peak under scenario 1 | ${mb(e.scenario1_rss_peak_mb)} | ${mb(p?.scenario1_rss_peak_mb)} |`);
+}
 console.log('\n| goal | measured | met |\n| --- | ---: | :---: |');
 for (const g of r.targets) {
   const sign = g.direction === 'min' ? '≥' : '≤';

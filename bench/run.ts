@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { freePort, type PrivateRedis, startRedis } from '../test/fault/services.js';
+import { footprintOptions, measureEmbeddedFootprint } from './footprint.js';
 import { type LoadResult, runLoad } from './lib/load.js';
 import { machine, printScenario, printTargets, type Target, target } from './lib/report.js';
 import { BENCH_PASSWORD, newSessions, seedUsers } from './lib/seed.js';
@@ -120,6 +121,11 @@ async function main() {
       printScenario('1. GET /api/tasks, 2 workers', twoWorkers.result, `rss ${twoWorkers.rssMb.toFixed(0)} MB`);
       await cluster.stop();
     }
+
+    // Alone on the machine: every other server of the run has stopped.
+    const footprint = await measureEmbeddedFootprint(footprintOptions(quick));
+    scenarios.embedded_footprint = { pglite: footprint.pglite, postgres: footprint.postgres };
+    targets.push(...footprint.targets);
 
     const pass = (r: LoadResult) => ({ ...r, errorsTotal: r.errors + r.non2xx + r.timeouts });
     Object.assign(scenarios, {

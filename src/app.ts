@@ -9,7 +9,6 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { accountDataRoutes } from './features/account/account-data.routes.js';
@@ -44,6 +43,8 @@ export interface AppDeps {
 }
 
 async function connectRedis(url: string, log: FastifyBaseLogger) {
+  // Loaded only when configured: the embedded default never pays for it (docs/decisions/010).
+  const { Redis } = await import('ioredis');
   // Fail fast while Redis is down: limits fall back (skipOnError), requests are not held.
   const options = { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, enableOfflineQueue: false };
   const publisher = new Redis(url, options);

@@ -1,10 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Starts the compiled server as a child process (what `npm start` runs:
- * dist/server.js, built from src/) and waits until it answers. Used by the benchmarks and the fault tests.
+ * Starts the server as a child process with `npm start`'s command line (without
+ * npm) and waits until it answers. Used by the benchmarks and the fault tests.
  */
 export interface ServerProcess {
   base: string;
@@ -24,6 +25,17 @@ export interface ServerProcess {
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/**
+ * `npm start`'s command line after `node`, read from package.json so every start
+ * path runs the same: its Node.js options, then scripts/start.mjs (which builds
+ * dist/ if src/ changed and runs it in the same process).
+ */
+export const START_ARGS: readonly string[] = (() => {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [bin, ...args] = scripts.start.trim().split(/\s+/);
+  if (bin !== 'node') throw new Error(`package.json's start script must run node, not: ${scripts.start}`);
+  return args;
+})();
 
 function procKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
@@ -55,26 +67,23 @@ function serverPids(pid: number): number[] {
   return [pid, ...workers];
 }
 
-let built = false;
-/** Builds dist/ once per process (scripts/build-server.mjs, well under a second). */
-function compiledServer(): string {
-  if (!built) {
-    execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'inherit' });
-    built = true;
-  }
-  return 'dist/server.js';
-}
-
 export async function spawnServer(options: {
   port: number;
   env: Record<string, string>;
   timeoutMs?: number;
   /** Defaults to src/server.ts; the benchmark's bare baseline is bench/baseline.ts. */
   script?: string;
+  /** The checkout to start from; defaults to this one (tests of the start path use copies). */
+  cwd?: string;
+  /** Node.js options before the script (a preloaded diagnostic, a V8 flag under test). */
+  nodeArgs?: string[];
 }): Promise<ServerProcess> {
   const script = options.script ?? 'src/server.ts';
-  // The product runs compiled, as `npm start` does; bench-only scripts run through tsx.
-  const args = script === 'src/server.ts' ? [compiledServer()] : ['--import', 'tsx', script];
+  // The product starts exactly as `npm start` starts it; bench-only scripts run through tsx.
+  const args =
+    script === 'src/server.ts'
+      ? [...(options.nodeArgs ?? []), ...START_ARGS]
+      : [...(options.nodeArgs ?? []), '--import', 'tsx', script];
   const base = `http://127.0.0.1:${options.port}`;
   // The child sees only what we give it, plus PATH/HOME: no TEST_* or developer settings.
   const env: Record<string, string> = {
@@ -89,7 +98,7 @@ export async function spawnServer(options: {
   };
   const started = performance.now();
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

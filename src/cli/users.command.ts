@@ -134,7 +134,7 @@ as one line from stdin with --password-stdin; it must meet PASSWORD_POLICY.`);
     if (name && !name.success) throw new UsageError('--name must be 1-100 characters');
     const password = values['password-stdin'] ? await readStdinLine() : await promptNewPassword();
     return withDatabase(async ({ config, database }) => {
-      const problems = checkPassword(password, config.passwordPolicy, email.data);
+      const problems = await checkPassword(password, config.passwordPolicy, email.data);
       if (problems.length > 0) throw new CliError(problems.map((p) => p.message).join('\n'));
       const hasher = await createPasswordHasher(1);
       const user = await createUsersRepository(database.db).create({

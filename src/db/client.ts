@@ -1,7 +1,8 @@
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { setFlagsFromString } from 'node:v8';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -84,14 +85,56 @@ export const PGLITE_TEMPLATE = fileURLToPath(
   new URL('../../node_modules/.cache/tasktalk/pglite-template', import.meta.url),
 );
 
+/**
+ * PostgreSQL settings of the embedded database, sized for a small machine
+ * (docs/decisions/010). PGlite starts with a server's defaults, and its
+ * WebAssembly heap zero-fills shared memory at start, so all of it is resident
+ * from the first second: 128 MB of shared_buffers cost ~125 MB of RSS idle.
+ * One backend in one process reads its pages through the operating system's
+ * file cache on a miss, so a small buffer pool costs a system call, not a disk
+ * read. Durability is untouched: PGlite's own start parameters (no fsync, as
+ * docs/decisions/002 says) are kept as they are.
+ */
+export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: '16MB', // PostgreSQL's default: 128MB
+  max_connections: '8', // one backend runs; 100 slots of lock and process tables are never used
+  // Index builds during migrations: the WebAssembly heap never shrinks, so a
+  // 64 MB sort would stay resident for the life of the process.
+  maintenance_work_mem: '16MB',
+};
+
+/** Every option PGlite is opened with, in one place. */
+export function pgliteOptions(): PGliteOptions {
+  const settings = Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  return {
+    startParams: [...PGlite.defaultStartParams, ...settings],
+    // New clusters (the install-time template, tests' in-memory ones) write WAL
+    // in 1 MB segments instead of 16 MB: a 16 MB smaller folder for the first
+    // start to copy, and max_wal_size scales with it to 64 MB of disk.
+    initDbStartParams: ['--wal-segsize=1'],
+  };
+}
+
+/**
+ * V8 optimises PGlite's hot WebAssembly functions in the background, by default
+ * several at once; the largest need 20-40 MB of compiler memory each, which the
+ * C allocator keeps after the compile is done. One compile at a time bounds that
+ * peak (measured: ~18 MB less RSS); the code and query speed are the same, the
+ * optimised code just arrives later (docs/decisions/010).
+ */
+function limitWasmCompilerMemory() {
+  setFlagsFromString('--wasm-num-compilation-tasks=1');
+}
+
 async function openPglite(dataDir: string | undefined) {
-  if (!dataDir) return PGlite.create('memory://');
+  limitWasmCompilerMemory();
+  if (!dataDir) return PGlite.create('memory://', pgliteOptions());
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   if (fresh && existsSync(join(PGLITE_TEMPLATE, 'PG_VERSION'))) {
     cpSync(PGLITE_TEMPLATE, dataDir, { recursive: true });
   }
   mkdirSync(dataDir, { recursive: true });
-  return PGlite.create(dataDir);
+  return PGlite.create(dataDir, pgliteOptions());
 }
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));

@@ -145,7 +145,7 @@ export const firstRunSuite: Suite = {
 /** A page at an address that is not PUBLIC_URL (and cannot be redirected to it) says why. */
 export const wrongAddressSuite: Suite = {
   name: 'first run: an address that is not PUBLIC_URL says so instead of signing out silently',
-  // Plain http and not loopback: never redirected (docs/decisions/007); the page is at localhost.
+  // Plain http and not loopback: never redirected (docs/decisions/008); the page is at localhost.
   env: { PUBLIC_URL: 'http://tasktalk.test' },
   steps: ({ browser, url, errors, screenshots }) => [
     {

@@ -1,8 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { START_ARGS } from '../../bench/lib/spawn-server.js';
 
 export interface RunningServer {
   url: string;
@@ -22,12 +23,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-let built = false;
-
 export interface StartOptions {
   /**
-   * Run src/server.ts through tsx instead of building dist/ first: for Vitest
-   * files, which run in parallel and must not rebuild dist/ under each other.
+   * Run src/server.ts through tsx instead of dist/: for Vitest files, which
+   * test the source and need no build.
    */
   fromSource?: boolean;
 }
@@ -45,12 +44,8 @@ export async function startServer(
   // localhost, not 127.0.0.1: browsers accept Secure cookies on http://localhost only.
   const url = `http://localhost:${port}`;
   let log = '';
-  // Exactly what `npm start` runs: build dist/ from src/, then the compiled server.
-  if (!built && !options.fromSource) {
-    execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
-    built = true;
-  }
-  const entry = options.fromSource ? ['--import', 'tsx', 'src/server.ts'] : ['dist/server.js'];
+  // Exactly what `npm start` runs (without npm): dist/, rebuilt first if src/ changed.
+  const entry = options.fromSource ? ['--import', 'tsx', 'src/server.ts'] : [...START_ARGS];
   const child: ChildProcess = spawn(process.execPath, entry, {
     env: {
       ...process.env,

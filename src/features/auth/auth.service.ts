@@ -77,7 +77,7 @@ export function createAuthService(deps: AuthDeps) {
 
   return {
     async register(input: { email: string; password: string; name?: string | undefined }, meta: RequestMeta) {
-      const problems = checkPassword(input.password, config.passwordPolicy, input.email);
+      const problems = await checkPassword(input.password, config.passwordPolicy, input.email);
       if (problems.length > 0) throw validationError(problems);
       // Hash before the insert so a taken email costs the same time as a new one.
       const passwordHash = await hasher.hash(input.password);

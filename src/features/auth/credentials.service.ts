@@ -83,7 +83,7 @@ export function createCredentialsService(deps: {
         path: 'current_password',
         message: 'Current password is incorrect',
       });
-      const problems = checkPassword(input.new_password, config.passwordPolicy, user.email, 'new_password');
+      const problems = await checkPassword(input.new_password, config.passwordPolicy, user.email, 'new_password');
       if (normalizePassword(input.new_password) === normalizePassword(input.current_password)) {
         problems.push({ path: 'new_password', message: 'New password must differ from the current password' });
       }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
-import { compare as bcryptCompare } from '@node-rs/bcrypt';
 import { normalizePassword } from '../../contracts/password-policy.js';
 import { createSemaphore } from '../../lib/semaphore.js';
 
@@ -38,8 +37,12 @@ export async function createPasswordHasher(concurrency = availableParallelism())
   const dummy = await argonHash(randomUUID());
 
   const verifyOne = async (stored: string, password: string) => {
-    // Legacy hashes from passlib/FastAPI systems: verify, then upgrade.
-    if (BCRYPT.test(stored)) return gate.run(() => bcryptCompare(password, stored)).catch(() => false);
+    // Legacy hashes from passlib/FastAPI systems: verify, then upgrade. bcrypt is
+    // loaded on the first such hash only (docs/decisions/010).
+    if (BCRYPT.test(stored)) {
+      const { compare } = await import('@node-rs/bcrypt');
+      return gate.run(() => compare(password, stored)).catch(() => false);
+    }
     if (!stored.startsWith('$argon2')) return false;
     return gate.run(() => verify(stored, password)).catch(() => false);
   };

@@ -23,7 +23,7 @@ describe('web password rules = server policy', () => {
   it.each(CASES)('%s: the same problems, in the same words', async (password, email) => {
     const estimate = await loadStrengthEstimator();
     const strength = estimate(password);
-    const server = checkPassword(password, 'classes', email).map((e) => e.message);
+    const server = (await checkPassword(password, 'classes', email)).map((e) => e.message);
     expect(passwordProblems(password, { policy: 'classes', email, strength })).toEqual(server);
     expect(passwordProblem(password, email, strength)).toBe(server[0] ?? null);
     const unmet = passwordRules(password, email, strength).filter((r) => r.met === false);
