@@ -6,6 +6,7 @@ import {
   date,
   index,
   inet,
+  integer,
   jsonb,
   pgTable,
   smallint,
@@ -154,6 +155,20 @@ export const tasks = pgTable(
     index('tasks_owner_completed_idx').on(t.ownerId, t.completed, t.createdAt, t.id),
   ],
 );
+
+/**
+ * How many tasks each user has, kept by triggers on tasks in the same transaction
+ * as every insert, delete and completion change (migration 0004, decision 007):
+ * the list's counts are one row read, whatever the number of tasks. A user with
+ * no tasks yet may have no row (counts are 0).
+ */
+export const taskCounts = pgTable('task_counts', {
+  ownerId: uuid('owner_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  total: integer('total').notNull().default(0),
+  completed: integer('completed').notNull().default(0),
+});
 
 export const conversations = pgTable(
   'conversations',
