@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -69,14 +70,21 @@ export const PGLITE_TEMPLATE = fileURLToPath(
   new URL('../../node_modules/.cache/tasktalk/pglite-template', import.meta.url),
 );
 
+/**
+ * PostgreSQL extensions the migrations create, which PGlite must be given when it
+ * opens (on a server they ship with PostgreSQL's contrib): pg_trgm for the search
+ * indexes (migration 0005).
+ */
+export const PGLITE_EXTENSIONS = { pg_trgm };
+
 async function openPglite(dataDir: string | undefined) {
-  if (!dataDir) return PGlite.create('memory://');
+  if (!dataDir) return PGlite.create('memory://', { extensions: PGLITE_EXTENSIONS });
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   if (fresh && existsSync(join(PGLITE_TEMPLATE, 'PG_VERSION'))) {
     cpSync(PGLITE_TEMPLATE, dataDir, { recursive: true });
   }
   mkdirSync(dataDir, { recursive: true });
-  return PGlite.create(dataDir);
+  return PGlite.create(dataDir, { extensions: PGLITE_EXTENSIONS });
 }
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));

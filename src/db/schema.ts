@@ -153,6 +153,10 @@ export const tasks = pgTable(
     index('tasks_owner_due_idx').on(t.ownerId, sql`coalesce(${t.dueDate}, 'infinity'::date)`, t.id),
     index('tasks_owner_priority_idx').on(t.ownerId, t.priorityRank, t.id),
     index('tasks_owner_completed_idx').on(t.ownerId, t.completed, t.createdAt, t.id),
+    // Search (`ilike '%word%'` on title or description) through trigrams: the index
+    // finds candidate rows, PostgreSQL rechecks the ILIKE itself (decision 008).
+    index('tasks_title_trgm_idx').using('gin', t.title.op('gin_trgm_ops')),
+    index('tasks_description_trgm_idx').using('gin', t.description.op('gin_trgm_ops')),
   ],
 );
 
