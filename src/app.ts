@@ -7,6 +7,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import { tunePglitePlanner } from './db/pglite-planner.js';
 import { accountDataRoutes } from './features/account/account-data.routes.js';
 import { createAuthModule } from './features/auth/auth.module.js';
 import type { PasswordHasher } from './features/auth/passwords.js';
@@ -71,6 +72,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, app.log) : undefined;
   const namespace = deps.redisNamespace ?? 'tasktalk';
   const metrics = createMetrics();
+  // PGlite has no autovacuum and memory-speed pages: src/db/pglite-planner.ts.
+  const planner = database.kind === 'pglite' ? await tunePglitePlanner(database.db, { log: app.log }) : undefined;
   const auth = await createAuthModule({
     config,
     db: database.db,
@@ -128,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerStatic(app); // last: the web app's history fallback must not shadow API routes
 
   app.addHook('onClose', async () => {
+    planner?.stop();
     await auth.close();
     // quit() waits for a reply; while Redis is down that would hold shutdown.
     if (redis) for (const client of [redis.publisher, redis.subscriber]) client.disconnect();
