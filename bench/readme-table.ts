@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { GROWTH_QUERIES, type GrowthResult } from './growth.js';
 import type { Target } from './lib/report.js';
 
 /**
@@ -28,6 +29,7 @@ interface Results {
     wide: Load & { connections: number; users: number };
     refresh: Load;
     start_to_ready_ms: { first: number; restart: number };
+    growth?: GrowthResult;
   };
   targets: Target[];
 }
@@ -80,6 +82,18 @@ console.log(
 console.log(
   `\nStart to ready: ${n(s.start_to_ready_ms.first)} ms (first start), ${n(s.start_to_ready_ms.restart)} ms (restart).`,
 );
+if (s.growth) {
+  const g = s.growth;
+  console.log(
+    `\n7. One user's list as it grows (${g.database}; p50 / p99 ms over ${g.samples} runs of each, through the tasks service; the word matches ${g.matches} tasks at every size):\n`,
+  );
+  console.log(`| query | ${g.sizes.map((size) => `${n(size)} tasks`).join(' | ')} |`);
+  console.log(`| --- | ${g.sizes.map(() => '---:').join(' | ')} |`);
+  for (const query of GROWTH_QUERIES) {
+    console.log(`| ${query} | ${g.queries[query].map((p) => `${n(p.p50, 2)} / ${n(p.p99, 1)}`).join(' | ')} |`);
+  }
+  console.log(`| (counting the rows instead, p50) | ${g.recount_p50.map((ms) => n(ms, 2)).join(' | ')} |`);
+}
 console.log('\n| goal | measured | met |\n| --- | ---: | :---: |');
 for (const g of r.targets) {
   const sign = g.direction === 'min' ? '≥' : '≤';

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { freePort, type PrivateRedis, startRedis } from '../test/fault/services.js';
+import { growthScenario } from './growth.js';
+import { renderGrowthSvg } from './growth-svg.js';
 import { type LoadResult, runLoad } from './lib/load.js';
 import { machine, printScenario, printTargets, type Target, target } from './lib/report.js';
 import { BENCH_PASSWORD, newSessions, seedUsers } from './lib/seed.js';
@@ -121,6 +123,10 @@ async function main() {
       await cluster.stop();
     }
 
+    const growth = await growthScenario(quick, log); // 7. one user's tasks grow (bench/growth.ts)
+    scenarios.growth = growth.result;
+    targets.push(...growth.targets);
+
     const pass = (r: LoadResult) => ({ ...r, errorsTotal: r.errors + r.non2xx + r.timeouts });
     Object.assign(scenarios, {
       tasks_list: { ...pass(s1.result), rss_peak_mb: s1.rssMb, vs_baseline: okRps(s1.result) / okRps(baseline) },
@@ -197,6 +203,10 @@ async function main() {
     writeFileSync(
       `bench/results/${quick ? 'quick.svg' : 'ratios.svg'}`,
       renderSvg(targets, `Tasktalk vs its goals (${db.kind}, ${results.mode} run)`),
+    );
+    writeFileSync(
+      `bench/results/${quick ? 'quick-growth' : 'growth'}.svg`,
+      renderGrowthSvg(growth.result, `Task list cost as one user's tasks grow (${db.kind}, ${results.mode} run)`),
     );
     log(`wrote bench/results/${name}.json in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
