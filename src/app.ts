@@ -3,7 +3,7 @@ import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -19,6 +19,7 @@ import { frameworkErrors, registerErrorHandling } from './http/error-handler.js'
 import { registerHealth } from './http/health.js';
 import { createMetrics, registerMetrics } from './http/metrics.js';
 import { registerRateLimits } from './http/rate-limit.js';
+import { createSerializerCompiler } from './http/serializer.js';
 import { registerStatic } from './http/static.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { loggerOptions } from './lib/logger.js';
@@ -33,6 +34,8 @@ export interface AppDeps {
   hasher?: PasswordHasher;
   /** Prefix of Redis keys and channels; tests give each app group its own. */
   redisNamespace?: string;
+  /** Tests: every response is also checked by zod and must be written identically (src/http/serializer.ts). */
+  verifyResponses?: boolean;
 }
 
 async function connectRedis(url: string, log: FastifyBaseLogger) {
@@ -66,7 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   const app = Fastify(options) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(createSerializerCompiler({ verify: deps.verifyResponses ?? false }));
   registerErrorHandling(app);
 
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, app.log) : undefined;

@@ -47,6 +47,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     clock,
     hasher: await testHasher(),
     redisNamespace: options.redisNamespace ?? `tt-test-${randomBytes(4).toString('hex')}`,
+    verifyResponses: true,
   });
   await app.ready();
   return {
