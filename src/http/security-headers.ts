@@ -24,10 +24,16 @@ export function securityHeaders(options: HelmetOptions): Record<string, string> 
   return headers;
 }
 
+/**
+ * Sets the headers in the one hook every request passes anyway. API answers are
+ * personal: `Cache-Control: no-store` (OWASP REST Security Cheat Sheet), set before
+ * the handler, which may choose otherwise.
+ */
 export function registerSecurityHeaders(app: FastifyInstance, options: HelmetOptions) {
   const headers = securityHeaders(options);
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+  const api = { ...headers, 'cache-control': 'no-store' };
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(request.url.startsWith('/api/') ? api : headers);
     done();
   });
 }
