@@ -5,9 +5,11 @@ import { isPrimary, runPrimary } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrate, openDatabase } from './db/client.js';
 import { processesHoldingDir } from './db/data-dir-lock.js';
+import { keepHeapSmall } from './lib/memory.js';
 
 async function main() {
   const started = performance.now();
+  keepHeapSmall();
   // A .env file beside the project, if any, fills variables not already set.
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config: ReturnType<typeof loadConfig>;
