@@ -25,7 +25,11 @@ interface Results {
     tasks_list: Load;
     tasks_list_two_workers: Load | null;
     baseline: Load;
-    login_storm: Load & { ceiling: { verifyMs: number; loginsPerSec: number }; tasks_beside: Load };
+    login_storm: Load & {
+      ceiling: { verifyMs: number; loginsPerSec: number; sequentialPerSec?: number };
+      tasks_beside: Load;
+      beside_tasks?: Load;
+    };
     wide: Load & { connections: number; users: number };
     refresh: Load;
     start_to_ready_ms: { first: number; restart: number };
@@ -59,13 +63,18 @@ if (s.tasks_list_two_workers) {
   const w = s.tasks_list_two_workers;
   console.log(row('1. same, `WEB_CONCURRENCY=2`', w, `${n(w.rps / s.baseline.rps, 2)}× baseline`));
 }
+const c = s.login_storm.ceiling;
 console.log(
   row(
-    '3. login storm, 100 connections',
+    '3. login storm alone, 100 connections, 100 users',
     s.login_storm,
-    `${n(s.login_storm.rps / s.login_storm.ceiling.loginsPerSec, 2)}× ceiling (${n(s.login_storm.ceiling.loginsPerSec)}/s)`,
+    `${n(s.login_storm.rps / c.loginsPerSec, 2)}× ceiling (${n(c.loginsPerSec)}/s${c.sequentialPerSec ? `; cores × one verify: ${n(c.sequentialPerSec)}/s` : ''})`,
   ),
 );
+if (s.login_storm.beside_tasks) {
+  const b = s.login_storm.beside_tasks;
+  console.log(row('3. login storm beside `GET /api/tasks`', b, `${n(b.rps / c.loginsPerSec, 2)}× ceiling`));
+}
 console.log(
   row(
     '3. `GET /api/tasks` beside the storm',
