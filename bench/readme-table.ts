@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Footprint } from './footprint.js';
+import { GROWTH_QUERIES, type GrowthResult } from './growth.js';
 import type { Target } from './lib/report.js';
 
 /**
@@ -25,11 +26,16 @@ interface Results {
     tasks_list: Load;
     tasks_list_two_workers: Load | null;
     baseline: Load;
-    login_storm: Load & { ceiling: { verifyMs: number; loginsPerSec: number }; tasks_beside: Load };
+    login_storm: Load & {
+      ceiling: { verifyMs: number; loginsPerSec: number; sequentialPerSec?: number };
+      tasks_beside: Load;
+      beside_tasks?: Load;
+    };
     wide: Load & { connections: number; users: number };
     refresh: Load;
     start_to_ready_ms: { first: number; restart: number };
     embedded_footprint?: { pglite: Footprint; postgres: Footprint | null };
+    growth?: GrowthResult;
   };
   targets: Target[];
 }
@@ -59,13 +65,18 @@ if (s.tasks_list_two_workers) {
   const w = s.tasks_list_two_workers;
   console.log(row('1. same, `WEB_CONCURRENCY=2`', w, `${n(w.rps / s.baseline.rps, 2)}× baseline`));
 }
+const c = s.login_storm.ceiling;
 console.log(
   row(
-    '3. login storm, 100 connections',
+    '3. login storm alone, 100 connections, 100 users',
     s.login_storm,
-    `${n(s.login_storm.rps / s.login_storm.ceiling.loginsPerSec, 2)}× ceiling (${n(s.login_storm.ceiling.loginsPerSec)}/s)`,
+    `${n(s.login_storm.rps / c.loginsPerSec, 2)}× ceiling (${n(c.loginsPerSec)}/s${c.sequentialPerSec ? `; cores × one verify: ${n(c.sequentialPerSec)}/s` : ''})`,
   ),
 );
+if (s.login_storm.beside_tasks) {
+  const b = s.login_storm.beside_tasks;
+  console.log(row('3. login storm beside `GET /api/tasks`', b, `${n(b.rps / c.loginsPerSec, 2)}× ceiling`));
+}
 console.log(
   row(
     '3. `GET /api/tasks` beside the storm',
@@ -95,6 +106,18 @@ if (s.embedded_footprint) {
     `| RSS after ${n(e.tasks)} tasks and ${n(e.lists)} list requests | ${mb(e.after_tasks_rss_mb)} | ${mb(p?.after_tasks_rss_mb)} |`,
   );
   console.log(`| RSS peak under scenario 1 | ${mb(e.scenario1_rss_peak_mb)} | ${mb(p?.scenario1_rss_peak_mb)} |`);
+}
+if (s.growth) {
+  const g = s.growth;
+  console.log(
+    `\n7. One user's list as it grows (${g.database}; p50 / p99 ms over ${g.samples} runs of each, through the tasks service; the word matches ${g.matches} tasks at every size):\n`,
+  );
+  console.log(`| query | ${g.sizes.map((size) => `${n(size)} tasks`).join(' | ')} |`);
+  console.log(`| --- | ${g.sizes.map(() => '---:').join(' | ')} |`);
+  for (const query of GROWTH_QUERIES) {
+    console.log(`| ${query} | ${g.queries[query].map((p) => `${n(p.p50, 2)} / ${n(p.p99, 1)}`).join(' | ')} |`);
+  }
+  console.log(`| (counting the rows instead, p50) | ${g.recount_p50.map((ms) => n(ms, 2)).join(' | ')} |`);
 }
 console.log('\n| goal | measured | met |\n| --- | ---: | :---: |');
 for (const g of r.targets) {

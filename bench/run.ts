@@ -2,11 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { freePort, type PrivateRedis, startRedis } from '../test/fault/services.js';
 import { footprintOptions, measureEmbeddedFootprint } from './footprint.js';
+import { growthScenario } from './growth.js';
+import { renderGrowthSvg } from './growth-svg.js';
 import { type LoadResult, runLoad } from './lib/load.js';
 import { machine, printScenario, printTargets, type Target, target } from './lib/report.js';
-import { BENCH_PASSWORD, newSessions, seedUsers } from './lib/seed.js';
-import { hashingCeiling, okRps, scratchDatabase, withRss } from './lib/setup.js';
+import { newSessions, seedUsers } from './lib/seed.js';
+import { okRps, scratchDatabase, withRss } from './lib/setup.js';
 import { type ServerProcess, spawnServer } from './lib/spawn-server.js';
+import { loginStorm, stormTargets } from './login-storm.js';
 import { renderSvg } from './svg.js';
 import { measureTokenVerification } from './token-verify.js';
 
@@ -47,10 +50,6 @@ async function main() {
     );
     targets.push(target('verify_fresh', '2. fresh token verify vs raw signature', tokens.freshVsRaw, '×', 1.5, 'max'));
     targets.push(target('verify_cached', '2. cached token verify', tokens.cachedUs, 'µs', 10, 'max'));
-    const ceiling = await hashingCeiling(P.hashes);
-    console.log(
-      `argon2id verify ${ceiling.verifyMs.toFixed(1)} ms → ceiling ${ceiling.loginsPerSec.toFixed(0)} logins/s on ${ceiling.cores} cores`,
-    );
 
     const server = await start(common);
     log(`server ready in ${server.readyMs.toFixed(0)} ms; seeding ${P.users} users × 10 tasks`);
@@ -83,19 +82,14 @@ async function main() {
     const baseline = middle.base;
     printScenario('baseline: bare Fastify, same query', baseline, `median of ${P.rounds} alternating rounds`);
     printScenario('1. GET /api/tasks, 100 connections', s1.result, `rss ${s1.rssMb.toFixed(0)} MB`);
-    const [storm, beside] = await Promise.all([
-      runLoad({
-        url: server.base,
-        path: '/api/auth/login',
-        method: 'POST',
-        connections: 100,
-        durationSec: P.sec,
-        bodies: [{ email: owner.email, password: BENCH_PASSWORD }],
-      }),
-      runLoad(list),
-    ]);
-    printScenario('3. login storm, 100 connections', storm, `ceiling ${ceiling.loginsPerSec.toFixed(0)}/s`);
-    printScenario('3. GET /api/tasks beside the storm', beside);
+    // 3. login storm alone, then beside scenario 1 (bench/login-storm.ts)
+    const { alone, storm, beside, ceiling } = await loginStorm({
+      base: server.base,
+      users,
+      durationSec: P.sec,
+      hashes: P.hashes,
+      list,
+    });
     const s4 = await runLoad({ ...list, connections: P.wide, tokens: users.map((u) => u.accessToken) });
     printScenario(`4. ${P.wide} connections over ${users.length} users`, s4);
     const s5 = await runLoad({
@@ -122,6 +116,10 @@ async function main() {
       await cluster.stop();
     }
 
+    const growth = await growthScenario(quick, log); // 7. one user's tasks grow (bench/growth.ts)
+    scenarios.growth = growth.result;
+    targets.push(...growth.targets);
+
     // Alone on the machine: every other server of the run has stopped.
     const footprint = await measureEmbeddedFootprint(footprintOptions(quick));
     scenarios.embedded_footprint = { pglite: footprint.pglite, postgres: footprint.postgres };
@@ -139,9 +137,10 @@ async function main() {
         : null,
       baseline: pass(baseline),
       login_storm: {
-        ...pass(storm),
+        ...pass(alone),
         ceiling,
-        vs_ceiling: okRps(storm) / ceiling.loginsPerSec,
+        vs_ceiling: okRps(alone) / ceiling.loginsPerSec,
+        beside_tasks: { ...pass(storm), vs_ceiling: okRps(storm) / ceiling.loginsPerSec },
         tasks_beside: pass(beside),
       },
       wide: { ...pass(s4), connections: P.wide, users: users.length },
@@ -157,7 +156,7 @@ async function main() {
         0.8,
         'min',
       ),
-      target('login_storm', '3. login storm vs hashing ceiling', okRps(storm) / ceiling.loginsPerSec, '×', 0.9, 'min'),
+      ...stormTargets({ alone, ceiling }),
       target(
         'p99_beside_storm',
         '3. tasks p99 beside storm vs alone',
@@ -203,6 +202,10 @@ async function main() {
     writeFileSync(
       `bench/results/${quick ? 'quick.svg' : 'ratios.svg'}`,
       renderSvg(targets, `Tasktalk vs its goals (${db.kind}, ${results.mode} run)`),
+    );
+    writeFileSync(
+      `bench/results/${quick ? 'quick-growth' : 'growth'}.svg`,
+      renderGrowthSvg(growth.result, `Task list cost as one user's tasks grow (${db.kind}, ${results.mode} run)`),
     );
     log(`wrote bench/results/${name}.json in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {

@@ -1,16 +1,16 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import { tunePglitePlanner } from './db/pglite-planner.js';
 import { accountDataRoutes } from './features/account/account-data.routes.js';
 import { createAuthModule } from './features/auth/auth.module.js';
 import type { PasswordHasher } from './features/auth/passwords.js';
@@ -24,6 +24,8 @@ import { registerHealth } from './http/health.js';
 import { createMetrics, registerMetrics } from './http/metrics.js';
 import { registerRateLimits } from './http/rate-limit.js';
 import { registerRequestLog } from './http/request-log.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
+import { createSerializerCompiler } from './http/serializer.js';
 import { registerStatic } from './http/static.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { loggerOptions } from './lib/logger.js';
@@ -40,6 +42,8 @@ export interface AppDeps {
   redisNamespace?: string;
   /** Tests only: how the OAuth server reaches client metadata documents (a test CA, test names). */
   oauthClientMetadata?: OAuthModuleDeps['clientMetadata'];
+  /** Tests: every response is also checked by zod and must be written identically (src/http/serializer.ts). */
+  verifyResponses?: boolean;
 }
 
 async function connectRedis(url: string, log: FastifyBaseLogger) {
@@ -79,13 +83,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   const app = Fastify(options) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(createSerializerCompiler({ verify: deps.verifyResponses ?? false }));
   registerErrorHandling(app);
   registerClosing(app);
 
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, app.log) : undefined;
   const namespace = deps.redisNamespace ?? 'tasktalk';
   const metrics = createMetrics();
+  // PGlite has no autovacuum and memory-speed pages: src/db/pglite-planner.ts.
+  const planner = database.kind === 'pglite' ? await tunePglitePlanner(database.db, { log: app.log }) : undefined;
   const auth = await createAuthModule({
     config,
     db: database.db,
@@ -108,7 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const https = config.publicUrl.startsWith('https:');
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         'script-src': ["'self'"],
@@ -119,12 +125,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     hsts: https,
   });
-  await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: true });
+  // Without CORS_ORIGINS nothing is cross-origin: no hook on every request (an OPTIONS preflight is a 404 either way).
+  if (config.corsOrigins.length > 0) await app.register(cors, { origin: config.corsOrigins, credentials: true });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
-  app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
-  });
 
   await registerDocs(app, config);
   registerMetrics(app, metrics);
@@ -152,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerStatic(app, config); // last: the web app's history fallback must not shadow API routes
 
   app.addHook('onClose', async () => {
+    planner?.stop();
     await auth.close();
     // quit() waits for a reply; while Redis is down that would hold shutdown.
     if (redis) for (const client of [redis.publisher, redis.subscriber]) client.disconnect();

@@ -6,9 +6,11 @@ import { ConfigError, loadConfig } from './config.js';
 import { migrate, openDatabase } from './db/client.js';
 import { type DataDirHolder, DataDirLockedError, processesHoldingDir } from './db/data-dir-lock.js';
 import { createLogger } from './lib/logger.js';
+import { keepHeapSmall } from './lib/memory.js';
 
 async function main() {
   const started = performance.now();
+  keepHeapSmall();
   // A .env file beside the project, if any, fills variables not already set.
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config: ReturnType<typeof loadConfig>;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -103,10 +104,18 @@ export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
   maintenance_work_mem: '16MB',
 };
 
+/**
+ * PostgreSQL extensions the migrations create, which PGlite must be given when it
+ * opens (on a server they ship with PostgreSQL's contrib): pg_trgm for the search
+ * indexes (migration 0012).
+ */
+export const PGLITE_EXTENSIONS = { pg_trgm };
+
 /** Every option PGlite is opened with, in one place. */
 export function pgliteOptions(): PGliteOptions {
   const settings = Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   return {
+    extensions: PGLITE_EXTENSIONS,
     startParams: [...PGlite.defaultStartParams, ...settings],
     // New clusters (the install-time template, tests' in-memory ones) write WAL
     // in 1 MB segments instead of 16 MB: a 16 MB smaller folder for the first

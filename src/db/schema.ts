@@ -6,6 +6,7 @@ import {
   date,
   index,
   inet,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -198,8 +199,26 @@ export const tasks = pgTable(
     index('tasks_owner_due_idx').on(t.ownerId, sql`coalesce(${t.dueDate}, 'infinity'::date)`, t.id),
     index('tasks_owner_priority_idx').on(t.ownerId, t.priorityRank, t.id),
     index('tasks_owner_completed_idx').on(t.ownerId, t.completed, t.createdAt, t.id),
+    // Search (`ilike '%word%'` on title or description) through trigrams: the index
+    // finds candidate rows, PostgreSQL rechecks the ILIKE itself (decision 012).
+    index('tasks_title_trgm_idx').using('gin', t.title.op('gin_trgm_ops')),
+    index('tasks_description_trgm_idx').using('gin', t.description.op('gin_trgm_ops')),
   ],
 );
+
+/**
+ * How many tasks each user has, kept by triggers on tasks in the same transaction
+ * as every insert, delete and completion change (migration 0011, decision 011):
+ * the list's counts are one row read, whatever the number of tasks. A user with
+ * no tasks yet may have no row (counts are 0).
+ */
+export const taskCounts = pgTable('task_counts', {
+  ownerId: uuid('owner_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  total: integer('total').notNull().default(0),
+  completed: integer('completed').notNull().default(0),
+});
 
 export const conversations = pgTable(
   'conversations',

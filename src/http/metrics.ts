@@ -50,11 +50,19 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export type AuthMetrics = Pick<Metrics, 'logins' | 'refreshes' | 'reuseDetections' | 'revocations'>;
 
 export function registerMetrics(app: FastifyInstance, metrics: Metrics) {
-  app.addHook('onResponse', async (request, reply) => {
-    metrics.requests.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+  // One histogram child per method, route and status, looked up by a string key
+  // instead of prom-client hashing a labels object on every response.
+  const children = new Map<string, ReturnType<typeof metrics.requests.labels>>();
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let child = children.get(key);
+    if (!child) {
+      child = metrics.requests.labels({ method: request.method, route, status: String(reply.statusCode) });
+      children.set(key, child);
+    }
+    child.observe(reply.elapsedTime / 1000);
+    done();
   });
   app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) => {
     reply.type(metrics.registry.contentType);

@@ -92,7 +92,7 @@ describe('error contract', () => {
     );
   });
 
-  it('sends the @fastify/helmet headers', async () => {
+  it('sends helmet’s security headers', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/healthz' });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');

@@ -83,10 +83,21 @@ describe('login checks', () => {
       headers: { 'user-agent': 'Probe/2.0' },
       payload: { email: user.email, password: 'Wrong-Password-1' },
     });
-    await login(t.app, user.email);
+    t.clock.advance(60_000);
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'user-agent': 'Probe/3.0' },
+      payload: { email: user.email, password: PASSWORD },
+    });
     const events = await eventsOf(t.database.db, user.userId);
     expect(events.map((e) => e.type)).toEqual(['register', 'login_failed', 'login_ok']);
     expect(events[1]).toMatchObject({ ip: '127.0.0.1', userAgent: 'Probe/2.0' });
+    // Written in the statement that opens the session (sessions.ts): same time, same request.
+    expect(events[2]).toMatchObject({ ip: '127.0.0.1', userAgent: 'Probe/3.0', detail: null });
+    expect(events[2]?.createdAt.getTime()).toBe(t.clock.now());
+    const [row] = await t.database.db.select({ at: users.lastLoginAt }).from(users).where(eq(users.id, user.userId));
+    expect(row?.at?.getTime()).toBe(t.clock.now());
     expect(JSON.stringify(events)).not.toMatch(/Wrong-Password-1|Sturdy-Lamp-42/);
   });
 });

@@ -23,7 +23,7 @@ const clock = createFakeClock();
 beforeAll(async () => {
   database = await createTestDatabase();
   const config = loadConfig({ RATE_LIMIT_ENABLED: 'false', LOG_LEVEL: 'silent' });
-  app = await buildApp({ config, database, clock, hasher: await testHasher() });
+  app = await buildApp({ config, database, clock, hasher: await testHasher(), verifyResponses: true });
   app.get('/probe/read', { onRequest: app.auth.guard({ scope: 'tasks:read' }) }, async (request) => ({
     kind: request.principal?.kind,
     user: request.principal?.userId,

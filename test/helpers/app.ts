@@ -50,6 +50,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     hasher: await testHasher(),
     redisNamespace: options.redisNamespace ?? `tt-test-${randomBytes(4).toString('hex')}`,
     ...(options.oauthClientMetadata ? { oauthClientMetadata: options.oauthClientMetadata } : {}),
+    verifyResponses: true,
   });
   await app.ready();
   return {

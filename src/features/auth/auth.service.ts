@@ -10,7 +10,13 @@ import { checkPassword } from './password-policy.js';
 import type { PasswordHasher } from './passwords.js';
 import { rotateRefreshToken } from './refresh-tokens.js';
 import type { RevocationList } from './revocation.js';
-import { createSession, findSessionByRefreshToken, revokeSession, type SessionPolicy } from './sessions.js';
+import {
+  createSession,
+  findSessionByRefreshToken,
+  revokeSession,
+  type SessionOpening,
+  type SessionPolicy,
+} from './sessions.js';
 import type { TokenService } from './tokens.js';
 import { createUsersRepository, normalizeEmail, type User } from './users.repository.js';
 
@@ -56,8 +62,8 @@ export function createAuthService(deps: AuthDeps) {
     detail?: Record<string, unknown>,
   ) => recordEvent(db, { type, userId, meta, at: new Date(now()), ...(detail ? { detail } : {}) });
 
-  async function startSession(user: User, meta: RequestMeta): Promise<SignedIn> {
-    const { sessionId, refresh } = await createSession(db, user.id, meta, now(), policy);
+  async function startSession(user: User, meta: RequestMeta, opening: SessionOpening): Promise<SignedIn> {
+    const { sessionId, refresh } = await createSession(db, user.id, meta, now(), policy, opening);
     const access = tokens.signAccess({ sub: user.id, email: user.email, sid: sessionId });
     return {
       user,
@@ -88,8 +94,7 @@ export function createAuthService(deps: AuthDeps) {
         now: new Date(now()),
       });
       if (!user) throw new AppError('EMAIL_EXISTS');
-      await event('register', user.id, meta);
-      return startSession(user, meta);
+      return startSession(user, meta, { event: 'register' });
     },
 
     /**
@@ -125,12 +130,17 @@ export function createAuthService(deps: AuthDeps) {
         await event('login_failed', user.id, meta, { reason: 'disabled' });
         throw new AppError('ACCOUNT_DISABLED');
       }
-      const updates: Parameters<typeof users.update>[1] = { lastLoginAt: new Date(now()) };
-      if (rehash) updates.passwordHash = await hasher.hash(input.password);
-      const updated = (await users.update(user.id, updates)) ?? user;
+      // A legacy or weaker hash is replaced now that the password is known (decision 005).
+      const updated = rehash
+        ? ((await users.update(user.id, { passwordHash: await hasher.hash(input.password) })) ?? user)
+        : user;
       metrics.logins.inc({ result: 'ok' });
-      await event('login_ok', user.id, meta, rehash ? { rehashed: true } : undefined);
-      return startSession(updated, meta);
+      // The event, last_login_at and the session in one statement (sessions.ts).
+      return startSession(updated, meta, {
+        event: 'login_ok',
+        detail: rehash ? { rehashed: true } : undefined,
+        lastLogin: true,
+      });
     },
 
     async refresh(refreshToken: string, meta: RequestMeta) {

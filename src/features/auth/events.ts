@@ -1,3 +1,4 @@
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { authEvents } from '../../db/schema.js';
 
@@ -42,4 +43,22 @@ export async function recordEvent(
     detail: event.detail ?? null,
     createdAt: event.at,
   });
+}
+
+/**
+ * The same row as recordEvent, as an INSERT to embed in a larger statement (a
+ * sign-in writes its event, the session and its first refresh token in one round
+ * trip: src/features/auth/sessions.ts).
+ */
+export function eventInsert(event: {
+  type: AuthEventType;
+  userId: string | null;
+  meta: RequestMeta;
+  at: Date;
+  detail?: Record<string, unknown> | undefined;
+}): SQL {
+  const detail = event.detail ? JSON.stringify(event.detail) : null;
+  return sql`insert into ${authEvents} (user_id, type, ip, user_agent, detail, created_at)
+    values (${event.userId}, ${event.type}, ${event.meta.ip}::inet, ${event.meta.userAgent}, ${detail}::jsonb,
+            ${event.at.toISOString()}::timestamptz)`;
 }

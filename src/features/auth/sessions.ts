@@ -1,8 +1,8 @@
 import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/client.js';
-import { refreshTokens, sessionRevocations, sessions } from '../../db/schema.js';
+import { refreshTokens, sessionRevocations, sessions, users } from '../../db/schema.js';
 import { randomToken, sha256 } from '../../lib/hash.js';
-import type { RequestMeta } from './events.js';
+import { type AuthEventType, eventInsert, type RequestMeta } from './events.js';
 
 /**
  * Sessions (one per signed-in device) and their rotating refresh tokens.
@@ -15,22 +15,47 @@ export interface SessionPolicy {
   reuseGraceMs: number;
 }
 
+/** What else a sign-in writes, in the same statement as its session. */
+export interface SessionOpening {
+  /** The audit event of the sign-in (register, login_ok). */
+  event: AuthEventType;
+  detail?: Record<string, unknown> | undefined;
+  /** Sets users.last_login_at to the session's start. */
+  lastLogin?: boolean;
+}
+
 /**
- * One statement inserts the session and its first refresh token: atomic without
- * a transaction, and one database round trip instead of four on the login path.
+ * One statement inserts the session and its first refresh token, and with `opening`
+ * the sign-in's audit event and last-login time: atomic without a transaction, and
+ * one database round trip instead of four on the login path (each costs the event
+ * loop a query build and a socket round trip, and PostgreSQL a statement, while
+ * both cores hash passwords in a login storm: decision 013).
  */
-export async function createSession(db: Db, userId: string, meta: RequestMeta, now: number, policy: SessionPolicy) {
+export async function createSession(
+  db: Db,
+  userId: string,
+  meta: RequestMeta,
+  now: number,
+  policy: SessionPolicy,
+  opening?: SessionOpening,
+) {
   const token = randomToken(32);
   const at = new Date(now).toISOString();
   const expiresAt = new Date(now + policy.sessionMaxAgeMs);
   const refreshExpiresAt = new Date(Math.min(now + policy.refreshTtlMs, expiresAt.getTime()));
+  const audit = opening
+    ? sql`, audit as (${eventInsert({ type: opening.event, userId, meta, at: new Date(now), detail: opening.detail })})`
+    : sql``;
+  const touched = opening?.lastLogin
+    ? sql`, touched as (update ${users} set last_login_at = ${at}::timestamptz where id = ${userId})`
+    : sql``;
   const result = await db.execute(sql`
     with session as (
       insert into ${sessions} (user_id, user_agent, ip, created_at, last_used_at, expires_at)
       values (${userId}, ${meta.userAgent}, ${meta.ip}::inet, ${at}::timestamptz, ${at}::timestamptz,
               ${expiresAt.toISOString()}::timestamptz)
       returning id
-    )
+    )${audit}${touched}
     insert into ${refreshTokens} (session_id, token_hash, created_at, expires_at)
     select id, ${sha256(token)}, ${at}::timestamptz, ${refreshExpiresAt.toISOString()}::timestamptz from session
     returning session_id`);

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, lt, lte, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { alias, type PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
-import { tasks } from '../../db/schema.js';
+import { taskCounts, tasks } from '../../db/schema.js';
 import type { Cursor, SortOrder, TaskSort } from './cursor.js';
 
 /**
@@ -61,21 +61,46 @@ export interface TaskCounts {
   completed: number;
 }
 
-/** Counts over the filters except status, so the web app can label its tabs. */
+/** True when only the status filter is set: the counts are then the owner's whole list. */
+function unfiltered(filter: ListFilter): boolean {
+  return Object.entries(filter).every(([key, value]) => key === 'completed' || value === undefined);
+}
+
+/**
+ * Counts over the filters except status, so the web app can label its tabs. Without
+ * a search or priority filter they are the owner's counter row (kept by triggers,
+ * migration 0011): one row read however many tasks there are. With one, the matching
+ * rows are counted (search through the trigram indexes).
+ */
 export function countQuery(db: Db, ownerId: string | Placeholder, filter: ListFilter, table: TaskTable = tasks) {
+  if (unfiltered(filter)) {
+    return db
+      .select({ counts: sql<string>`json_build_array(${taskCounts.total}, ${taskCounts.completed})::text` })
+      .from(taskCounts)
+      .where(eq(taskCounts.ownerId, ownerId));
+  }
   return db
     .select({ counts: sql<string>`json_build_array(count(*), count(*) filter (where ${table.completed}))::text` })
     .from(table)
     .where(and(...filterConditions(table, ownerId, filter)));
 }
 
-function toCounts(text: string | undefined): TaskCounts {
+function toCounts(text: string | null | undefined): TaskCounts {
   const [total = 0, completed = 0] = text ? (JSON.parse(text) as number[]) : [];
   return { total, pending: total - completed, completed };
 }
 
 export async function countTasks(db: Db, ownerId: string, filter: ListFilter): Promise<TaskCounts> {
   const [row] = await countQuery(db, ownerId, filter);
+  return toCounts(row?.counts);
+}
+
+/** Counts by looking at every row: the slow truth the counters are tested against. */
+export async function recountTasks(db: Db, ownerId: string): Promise<TaskCounts> {
+  const [row] = await db
+    .select({ counts: sql<string>`json_build_array(count(*), count(*) filter (where ${tasks.completed}))::text` })
+    .from(tasks)
+    .where(eq(tasks.ownerId, ownerId));
   return toCounts(row?.counts);
 }
 
@@ -104,7 +129,7 @@ export interface PageRequest {
 /**
  * The list query, unexecuted (the EXPLAIN benchmark prints its plan). The counts
  * ride along as an uncorrelated subquery, computed once per statement: one round
- * trip per page instead of two.
+ * trip per page instead of two, and the page and its counts see the same snapshot.
  */
 export function pageQuery(
   db: Db,
