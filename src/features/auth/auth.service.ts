@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { AppError, validationError } from '../../http/errors.js';
 import type { AuthMetrics } from '../../http/metrics.js';
 import type { Clock } from '../../lib/clock.js';
+import type { AuthHooks, RegisterInput } from './auth-hooks.js';
 import { createCredentialsService } from './credentials.service.js';
 import { type RequestMeta, recordEvent } from './events.js';
 import type { FailureBudget } from './failure-budget.js';
@@ -23,6 +24,8 @@ export interface AuthDeps {
   revocations: RevocationList;
   metrics: AuthMetrics;
   budget: FailureBudget;
+  /** What other features add to sign-up and sign-in (sign-up modes, verification, security mails). */
+  hooks?: AuthHooks[] | undefined;
 }
 
 /**
@@ -42,6 +45,7 @@ export interface SignedIn {
 /** The sign-in flows: plain functions over explicit dependencies. */
 export function createAuthService(deps: AuthDeps) {
   const { db, config, clock, hasher, tokens, revocations, metrics, budget } = deps;
+  const hooks = deps.hooks ?? [];
   const users = createUsersRepository(db);
   const policy: SessionPolicy = {
     refreshTtlMs: config.refreshTtlMs,
@@ -76,7 +80,13 @@ export function createAuthService(deps: AuthDeps) {
   const revoker = { revoke };
 
   return {
-    async register(input: { email: string; password: string; name?: string | undefined }, meta: RequestMeta) {
+    /**
+     * Creates the account and signs it in; with REQUIRE_EMAIL_VERIFICATION and an
+     * unproven address, no session: `{pending: true}` (the route answers 202).
+     */
+    async register(input: RegisterInput, meta: RequestMeta): Promise<SignedIn | { pending: true; user: User }> {
+      let emailVerified = false;
+      for (const hook of hooks) if (hook.admit && (await hook.admit(input)).emailVerified) emailVerified = true;
       const problems = checkPassword(input.password, config.passwordPolicy, input.email);
       if (problems.length > 0) throw validationError(problems);
       // Hash before the insert so a taken email costs the same time as a new one.
@@ -86,9 +96,12 @@ export function createAuthService(deps: AuthDeps) {
         name: input.name ?? null,
         passwordHash,
         now: new Date(now()),
+        emailVerifiedAt: emailVerified ? new Date(now()) : null,
       });
       if (!user) throw new AppError('EMAIL_EXISTS');
-      await event('register', user.id, meta);
+      await event('register', user.id, meta, emailVerified ? { invited: true } : undefined);
+      for (const hook of hooks) await hook.registered?.(user, input, meta);
+      if (config.requireEmailVerification && !user.emailVerifiedAt) return { pending: true, user };
       return startSession(user, meta);
     },
 
@@ -103,7 +116,8 @@ export function createAuthService(deps: AuthDeps) {
     ): Promise<SignedIn> {
       const user = await users.findByEmail(input.email);
       // SPEC §3.3: only failed checks count, per network and per account (or known device).
-      const subject = { account: normalizeEmail(input.email), ip: meta.ip, device: await recognise(user?.id ?? null) };
+      const device = await recognise(user?.id ?? null);
+      const subject = { account: normalizeEmail(input.email), ip: meta.ip, device };
       const { ok, rehash } = await budget.attempt(subject, async () => {
         if (user) return hasher.verify(user.passwordHash, input.password);
         await hasher.burn(input.password);
@@ -125,12 +139,15 @@ export function createAuthService(deps: AuthDeps) {
         await event('login_failed', user.id, meta, { reason: 'disabled' });
         throw new AppError('ACCOUNT_DISABLED');
       }
+      for (const hook of hooks) await hook.beforeSignIn?.(user, meta);
       const updates: Parameters<typeof users.update>[1] = { lastLoginAt: new Date(now()) };
       if (rehash) updates.passwordHash = await hasher.hash(input.password);
       const updated = (await users.update(user.id, updates)) ?? user;
       metrics.logins.inc({ result: 'ok' });
       await event('login_ok', user.id, meta, rehash ? { rehashed: true } : undefined);
-      return startSession(updated, meta);
+      const signedIn = await startSession(updated, meta);
+      for (const hook of hooks) await hook.signedIn?.(updated, meta, device !== null);
+      return signedIn;
     },
 
     async refresh(refreshToken: string, meta: RequestMeta) {
@@ -176,7 +193,7 @@ export function createAuthService(deps: AuthDeps) {
     },
 
     // Changing what proves who you are (credentials.service.ts), behind the same service.
-    ...createCredentialsService({ db, config, clock, hasher, budget, users, revoker, event }),
+    ...createCredentialsService({ db, config, clock, hasher, budget, users, revoker, event, hooks }),
 
     async deleteSession(userId: string, sessionId: string, meta: RequestMeta) {
       const ok = await revokeSession(db, userId, sessionId, now(), 'revoked_by_user');
@@ -187,6 +204,8 @@ export function createAuthService(deps: AuthDeps) {
 
     users,
     event,
+    /** Denies sessions' access tokens on every instance (for revokeEverything outside auth). */
+    revoker,
   };
 }
 
