@@ -51,7 +51,7 @@ export function createEmailChange(deps: EmailChangeDeps) {
         throw validationError([{ path: 'new_email', message: 'This is already your email address' }]);
       }
       if (await users.findByEmail(newEmail)) throw new AppError('EMAIL_EXISTS');
-      const budget = await mailBudget.take(newEmail);
+      const budget = await mailBudget.take(newEmail, 'email_change');
       if (!budget.allowed) throw rateLimited(budget.retryAfterMs);
       const link = await links.issue('email_change', { userId: user.id, email: newEmail });
       mailer.send(mails.emailChange(ctx, newEmail, link.url));

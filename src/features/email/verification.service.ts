@@ -38,12 +38,12 @@ export function createEmailVerification(deps: VerificationDeps) {
 
   const hooks: AuthHooks = {
     async registered(user) {
-      if (!user.emailVerifiedAt) await send(user, await mailBudget.take(user.email));
+      if (!user.emailVerifiedAt) await send(user, await mailBudget.take(user.email, 'email_verification'));
     },
     async beforeSignIn(user) {
       if (!config.requireEmailVerification || user.emailVerifiedAt) return;
       // SPEC §3.8: the right password of an unverified user gets a fresh link (within the mail budget) and a 403.
-      await send(user, await mailBudget.take(user.email));
+      await send(user, await mailBudget.take(user.email, 'email_verification'));
       throw new AppError('EMAIL_NOT_VERIFIED');
     },
   };
@@ -56,7 +56,7 @@ export function createEmailVerification(deps: VerificationDeps) {
       const user = await users.findById(userId);
       if (!user) throw new AppError('INVALID_TOKEN');
       if (user.emailVerifiedAt) return 'Your email address is already verified.';
-      const budget = await mailBudget.take(user.email);
+      const budget = await mailBudget.take(user.email, 'email_verification');
       if (!budget.allowed) throw rateLimited(budget.retryAfterMs);
       await send(user, budget);
       return `We sent a new link to ${user.email}. It works for 24 hours.`;

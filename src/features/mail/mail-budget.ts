@@ -5,15 +5,15 @@ import { sha256 } from '../../lib/hash.js';
 import { createMemoryCounters, createRedisCounters, type WindowCounters } from '../../lib/window-counters.js';
 
 /**
- * How many link mails (reset, verification, email change) one address may get
- * per window: RATE_LIMIT_LINK_MAIL, 3/hour by default (SPEC §3.8). It stops a
+ * How many link mails of one kind (reset, verification, email change) one address
+ * may get per window: RATE_LIMIT_LINK_MAIL, 3/hour by default (SPEC §3.8). It stops a
  * stranger from flooding someone's mailbox through "forgot password". It counts
  * addresses, not accounts, whether or not an account exists, so it tells nobody
  * which addresses have one. In Redis with REDIS_URL, so every instance shares it.
  */
 export interface MailBudget {
   /** Takes one mail from the address's budget; `allowed: false` when it has none left (until `retryAfterMs`). */
-  take(address: string): Promise<{ allowed: boolean; retryAfterMs: number }>;
+  take(address: string, kind: string): Promise<{ allowed: boolean; retryAfterMs: number }>;
 }
 
 export function createMailBudget(deps: {
@@ -31,10 +31,10 @@ export function createMailBudget(deps: {
       )
     : createMemoryCounters(deps.clock);
   return {
-    async take(address) {
+    async take(address, kind) {
       if (!deps.enabled) return { allowed: true, retryAfterMs: 0 };
       // The key names no address: Redis holds a hash, not a list of who asked.
-      const [after] = await counters.add([sha256(address.toLowerCase())], 1, rule.windowMs);
+      const [after] = await counters.add([`${kind}|${sha256(address.toLowerCase())}`], 1, rule.windowMs);
       const count = after?.count ?? 0;
       return { allowed: count <= rule.max, retryAfterMs: Math.max(0, (after?.resetAt ?? 0) - deps.clock.now()) };
     },

@@ -40,7 +40,7 @@ export function createRecoveryService(deps: RecoveryDeps) {
   /** Looks the address up and mails a link if it is an active account (and the address has mail budget left). */
   async function mailResetLink(email: string, meta: RequestMeta) {
     // Counted for every address asked about, account or not, so the budget reveals nothing.
-    if (!(await mailBudget.take(email)).allowed) {
+    if (!(await mailBudget.take(email, 'password_reset')).allowed) {
       log.info({ mail: 'password_reset' }, 'password reset mail skipped: this address had its mails for the hour');
       return;
     }
@@ -60,7 +60,10 @@ export function createRecoveryService(deps: RecoveryDeps) {
      * ASVS 5.0 V6.3.8 against account enumeration).
      */
     forgot(email: string, meta: RequestMeta): void {
-      const task: Promise<void> = mailResetLink(normalizeEmail(email), meta)
+      // setImmediate: not even the first query may run before the response is written
+      // (PGlite's queries run on this thread).
+      const task: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => mailResetLink(normalizeEmail(email), meta))
         .catch((err: unknown) => log.error({ err }, 'password reset request failed'))
         .finally(() => deferred.delete(task));
       deferred.add(task);
