@@ -28,7 +28,7 @@ import { createSecurityNotices } from './features/mail/security-notices.js';
 import { registerMcp } from './features/mcp/mcp.routes.js';
 import { createOAuthModule, type OAuthModuleDeps } from './features/oauth/oauth.module.js';
 import { recoveryRoutes } from './features/recovery/recovery.routes.js';
-import { createRecoveryService } from './features/recovery/recovery.service.js';
+import { createRecoveryService, recoveryHooks } from './features/recovery/recovery.service.js';
 import { signupRoutes } from './features/signup/signup.routes.js';
 import { createSignup } from './features/signup/signup.service.js';
 import { tasksRoutes } from './features/tasks/tasks.routes.js';
@@ -135,7 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(database.kind === 'postgres' && !redis ? { revocationPollMs: 500 } : {}),
     log: app.log,
     ...(deps.hasher ? { hasher: deps.hasher } : {}),
-    hooks: [signup.hooks, verification.hooks, notices.hooks],
+    hooks: [signup.hooks, verification.hooks, notices.hooks, recoveryHooks(links)],
   });
   const recovery = createRecoveryService({
     config,

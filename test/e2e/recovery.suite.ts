@@ -123,3 +123,31 @@ export const recoverySuite: Suite = {
     ];
   },
 };
+
+/** SPEC §3.1/§4: the register page says when registration needs an invitation, before the form is filled in. */
+export const inviteOnlySuite: Suite = {
+  name: 'recovery: the register page under SIGNUP_MODE=invite',
+  env: { SIGNUP_MODE: 'invite' },
+  steps: ({ browser, url, errors }) => [
+    {
+      name: 'without an invitation: a clear message and no form; with a bad one: the form, then "invalid or has expired"',
+      async run() {
+        const page = await freshPage(browser, errors);
+        await page.goto(`${url}/register`);
+        await page.getByText(/Registration on this server is by invitation only/).waitFor();
+        assert.equal(await page.getByRole('button', { name: 'Create account' }).count(), 0);
+        await checkAccessibility(page, 'register (invitation only)');
+
+        await page.goto(`${url}/register?invite=${'A'.repeat(43)}`);
+        await page.getByText(/You were invited/).waitFor();
+        await page.getByLabel('Email').fill('guest@example.com');
+        await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+        await page.getByRole('button', { name: 'Create account' }).click();
+        await page.getByRole('alert').getByText('This link is invalid or has expired').waitFor();
+      },
+    },
+  ],
+};
+
+/** Both, for the SUITES list. */
+export const recoverySuites: Suite[] = [recoverySuite, inviteOnlySuite];

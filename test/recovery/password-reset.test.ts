@@ -176,6 +176,19 @@ describe('the full reset flow, from the mail', () => {
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 400]);
   });
 
+  it('a password change by the owner ends a pending reset link', async () => {
+    const user = await register(t.app);
+    const token = tokenIn(await resetMail(user));
+    const changed = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: bearer(user.accessToken),
+      payload: { current_password: PASSWORD, new_password: 'Owner-Changed-Lamp-3' },
+    });
+    expect(changed.statusCode).toBe(200);
+    expectProblem(await reset(token), 400, 'INVALID_LINK');
+  });
+
   it('a link sent to an address the account no longer has is dead', async () => {
     const user = await register(t.app);
     const token = tokenIn(await resetMail(user));

@@ -2,6 +2,7 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { AppError, validationError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
+import type { AuthHooks } from '../auth/auth-hooks.js';
 import type { RecordEvent, RequestMeta } from '../auth/events.js';
 import { checkPassword } from '../auth/password-policy.js';
 import type { PasswordHasher } from '../auth/passwords.js';
@@ -114,3 +115,15 @@ export function createRecoveryService(deps: RecoveryDeps) {
 }
 
 export type RecoveryService = ReturnType<typeof createRecoveryService>;
+
+/**
+ * A password changed by its owner also ends pending reset links (OWASP Forgot
+ * Password Cheat Sheet: tokens are invalidated once the password is changed).
+ */
+export function recoveryHooks(links: LinkTokens): AuthHooks {
+  return {
+    async passwordChanged(user) {
+      await links.revoke('password_reset', user.id);
+    },
+  };
+}
