@@ -13,10 +13,23 @@ import type { Database } from './db/client.js';
 import { tunePglitePlanner } from './db/pglite-planner.js';
 import { accountDataRoutes } from './features/account/account-data.routes.js';
 import { createAuthModule } from './features/auth/auth.module.js';
+import { type RecordEvent, recordEvent } from './features/auth/events.js';
 import type { PasswordHasher } from './features/auth/passwords.js';
+import { createUsersRepository } from './features/auth/users.repository.js';
 import { registerChat } from './features/chat/chat.module.js';
+import { emailRoutes } from './features/email/email.routes.js';
+import { createEmailChange } from './features/email/email-change.service.js';
+import { createEmailVerification } from './features/email/verification.service.js';
+import { createLinkTokens } from './features/links/link-tokens.js';
+import { createMailBudget } from './features/mail/mail-budget.js';
+import { createMailer } from './features/mail/mailer.js';
+import { createSecurityNotices } from './features/mail/security-notices.js';
 import { registerMcp } from './features/mcp/mcp.routes.js';
 import { createOAuthModule, type OAuthModuleDeps } from './features/oauth/oauth.module.js';
+import { recoveryRoutes } from './features/recovery/recovery.routes.js';
+import { createRecoveryService, recoveryHooks } from './features/recovery/recovery.service.js';
+import { signupRoutes } from './features/signup/signup.routes.js';
+import { createSignup } from './features/signup/signup.service.js';
 import { tasksRoutes } from './features/tasks/tasks.routes.js';
 import { registerDocs } from './http/docs.js';
 import { clientErrorHandler, frameworkErrors, registerClosing, registerErrorHandling } from './http/error-handler.js';
@@ -44,6 +57,8 @@ export interface AppDeps {
   oauthClientMetadata?: OAuthModuleDeps['clientMetadata'];
   /** Tests: every response is also checked by zod and must be written identically (src/http/serializer.ts). */
   verifyResponses?: boolean;
+  /** Tests only: waits between attempts to send a mail (default: 10 s, 1 min, 5 min, 30 min). */
+  mailRetryDelaysMs?: number[];
 }
 
 async function connectRedis(url: string, log: FastifyBaseLogger) {
@@ -92,6 +107,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = createMetrics();
   // PGlite has no autovacuum and memory-speed pages: src/db/pglite-planner.ts.
   const planner = database.kind === 'pglite' ? await tunePglitePlanner(database.db, { log: app.log }) : undefined;
+  const db = database.db;
+
+  // Mail and emailed links (SPEC §3.8); sign-up modes, verification and security mails hook into auth.
+  const mailer = createMailer({
+    config,
+    log: app.log,
+    ...(deps.mailRetryDelaysMs ? { retryDelaysMs: deps.mailRetryDelaysMs } : {}),
+  });
+  const links = createLinkTokens({ db, clock, publicUrl: config.publicUrl });
+  const mailBudget = createMailBudget({
+    rule: config.rateLimit.linkMail,
+    enabled: config.rateLimit.enabled,
+    clock,
+    redis: redis?.publisher,
+    namespace,
+    log: app.log,
+  });
+  const users = createUsersRepository(db);
+  const event: RecordEvent = (type, userId, meta, detail) =>
+    recordEvent(db, { type, userId, meta, at: new Date(clock.now()), ...(detail ? { detail } : {}) });
+  const signup = createSignup({ config, links });
+  const verification = createEmailVerification({ config, clock, users, links, mailer, mailBudget, event });
+  const notices = createSecurityNotices({ config, mailer, now: () => clock.now() });
+
   const auth = await createAuthModule({
     config,
     db: database.db,
@@ -103,6 +142,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(database.kind === 'postgres' && !redis ? { revocationPollMs: 500 } : {}),
     log: app.log,
     ...(deps.hasher ? { hasher: deps.hasher } : {}),
+    hooks: [signup.hooks, verification.hooks, notices.hooks, recoveryHooks(links)],
+  });
+  const recovery = createRecoveryService({
+    config,
+    db,
+    clock,
+    hasher: auth.hasher,
+    users,
+    links,
+    mailer,
+    mailBudget,
+    notices,
+    revoker: auth.service.revoker,
+    event,
+    log: app.log,
+  });
+  const emailChange = createEmailChange({
+    config,
+    db,
+    clock,
+    users,
+    links,
+    mailer,
+    mailBudget,
+    revoker: auth.service.revoker,
+    reauthenticate: auth.service.reauthenticate,
+    event,
   });
   app.decorateRequest('principal', null);
   const oauth = await createOAuthModule({
@@ -149,6 +215,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
     { prefix: '/api/auth' },
   );
+  await app.register(signupRoutes(signup), { prefix: '/api/auth' });
+  await app.register(recoveryRoutes({ config, service: recovery }), { prefix: '/api/auth' });
+  await app.register(
+    emailRoutes({
+      config,
+      verification,
+      change: emailChange,
+      guard: auth.guard,
+      tokens: auth.tokens,
+      devices: auth.devices,
+    }),
+    { prefix: '/api/auth' },
+  );
   await app.register(tasksRoutes({ db: database.db, guard: auth.guard, clock }));
   await registerChat(app, { config, db: database.db, guard: auth.guard, clock, log: app.log });
   await oauth.register(app);
@@ -157,16 +236,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onClose', async () => {
     planner?.stop();
+    await recovery.settled();
+    await mailer.close();
     await auth.close();
     // quit() waits for a reply; while Redis is down that would hold shutdown.
     if (redis) for (const client of [redis.publisher, redis.subscriber]) client.disconnect();
   });
   app.decorate('auth', auth);
+  app.decorate('mail', { mailer, recovery });
   return app;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     auth: Awaited<ReturnType<typeof createAuthModule>>;
+    /** The mail queue and deferred reset requests (tests wait on them). */
+    mail: { mailer: ReturnType<typeof createMailer>; recovery: ReturnType<typeof createRecoveryService> };
   }
 }

@@ -79,6 +79,8 @@ const envSchema = z.object({
   RATE_LIMIT_CHAT: rateRule.prefault('60/1m'),
   RATE_LIMIT_DEFAULT: rateRule.prefault('100/1m'),
   RATE_LIMIT_OAUTH_REGISTER: rateRule.prefault('10/1h'),
+  RATE_LIMIT_FORGOT: rateRule.prefault('10/1h'),
+  RATE_LIMIT_LINK_MAIL: rateRule.prefault('3/1h'),
   OAUTH_ALLOW_PRIVATE_CLIENT_METADATA: bool.prefault('false'),
   TRUST_PROXY: z.string().default('off'),
   CORS_ORIGINS: z.string().default(''),
@@ -103,6 +105,10 @@ const envSchema = z.object({
     })
     .default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json'], { error: 'must be pretty or json' }).optional(),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  SIGNUP_MODE: z.enum(['open', 'invite', 'closed'], { error: 'must be open, invite or closed' }).default('open'),
+  REQUIRE_EMAIL_VERIFICATION: bool.prefault('false'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -140,6 +146,10 @@ export interface Config {
     default: RateLimitRule;
     /** RFC 7591 client registrations per IP. */
     oauthRegister: RateLimitRule;
+    /** POST /password/forgot per IP. */
+    forgot: RateLimitRule;
+    /** Mails carrying a link (reset, verification, email change) per recipient address. */
+    linkMail: RateLimitRule;
   };
   oauth: {
     /** The MCP resource identifier (RFC 8707, RFC 9728): PUBLIC_URL/mcp. */
@@ -147,6 +157,16 @@ export interface Config {
     /** Fetch Client ID Metadata Documents from private/loopback addresses too (tests, closed networks). */
     allowPrivateClientMetadata: boolean;
   };
+  mail: {
+    /** smtp:// or smtps:// with credentials; unset: each mail is one log line, not sent. */
+    smtpUrl: string | undefined;
+    /** The From header: MAIL_FROM, or `Tasktalk <no-reply@PUBLIC_URL's host>`. */
+    from: string;
+  };
+  /** Who may create an account through the API (SPEC §3.1). */
+  signupMode: 'open' | 'invite' | 'closed';
+  /** Refuse sign-in until the email address is verified (SPEC §3.8). */
+  requireEmailVerification: boolean;
   trustProxy: boolean | number | string;
   bodyLimit: number;
   openai: {
@@ -176,7 +196,14 @@ function parseTrustProxy(value: string): boolean | number | string {
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'OPENAI_API_KEY', 'OPENAI_BASE_URL']);
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'JWT_SECRET',
+  'OPENAI_API_KEY',
+  'OPENAI_BASE_URL',
+  'SMTP_URL',
+]);
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   // Empty strings mean "unset", as in most .env tooling.
@@ -238,6 +265,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     );
   }
 
+  if (env.REQUIRE_EMAIL_VERIFICATION && !env.SMTP_URL) {
+    warnings.push(
+      'REQUIRE_EMAIL_VERIFICATION=true without SMTP_URL: verification links are written to the log, not sent, so users cannot verify by themselves.',
+    );
+  }
+
   const secureCookies = parsedPublic.protocol === 'https:' || LOCAL_HOSTS.has(parsedPublic.hostname);
   if (!secureCookies) {
     warnings.push(
@@ -275,11 +308,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       chat: env.RATE_LIMIT_CHAT,
       default: env.RATE_LIMIT_DEFAULT,
       oauthRegister: env.RATE_LIMIT_OAUTH_REGISTER,
+      forgot: env.RATE_LIMIT_FORGOT,
+      linkMail: env.RATE_LIMIT_LINK_MAIL,
     },
     oauth: {
       resource: `${publicUrl}/mcp`,
       allowPrivateClientMetadata: env.OAUTH_ALLOW_PRIVATE_CLIENT_METADATA,
     },
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM ?? `Tasktalk <no-reply@${parsedPublic.hostname}>`,
+    },
+    signupMode: env.SIGNUP_MODE,
+    requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     bodyLimit: env.BODY_LIMIT,
     openai: {

@@ -2,6 +2,7 @@ import { operatorMessage } from '../lib/error-causes.js';
 import { CliError, type Command, EXIT, out, UsageError } from './cli.js';
 import { importCommands } from './import.command.js';
 import { keysCommands } from './keys.command.js';
+import { linkCommands } from './links.command.js';
 import { migrateCommands } from './migrate.command.js';
 import { sessionsCommands } from './sessions.command.js';
 import { usersCommands } from './users.command.js';
@@ -9,6 +10,7 @@ import { usersCommands } from './users.command.js';
 /** `tasktalk <command>`: administration with the server's own config and database code. */
 const COMMANDS: Command[] = [
   ...usersCommands,
+  ...linkCommands,
   ...sessionsCommands,
   ...keysCommands,
   ...migrateCommands,

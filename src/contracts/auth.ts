@@ -26,10 +26,15 @@ export const nameSchema = z
   .min(1, { error: 'Name must not be empty' })
   .max(100, { error: 'Name must be at most 100 characters' });
 
+/** A link token from a mail (SPEC §3.8): 43 base64url characters; anything else is INVALID_LINK, not a 400 per field. */
+export const linkTokenSchema = z.string({ error: 'token is required' }).min(1, { error: 'token is required' }).max(512);
+
 export const registerRequest = z.strictObject({
   email: emailSchema,
   password,
   name: nameSchema.optional(),
+  /** The `invite` of an invitation link (`/register?invite=…`); needed when SIGNUP_MODE=invite. */
+  invite_token: linkTokenSchema.optional(),
 });
 export type RegisterRequest = z.infer<typeof registerRequest>;
 
@@ -54,6 +59,9 @@ export const userSchema = z
     email: z.string(),
     name: z.string().nullable(),
     created_at: z.string(),
+    email_verified: z
+      .boolean()
+      .meta({ description: 'Whether the current email address was confirmed by a mailed link' }),
     time_zone: z
       .string()
       .nullable()
@@ -141,3 +149,43 @@ export type PersonalToken = z.infer<typeof personalTokenSchema>;
 export const createdTokenSchema = personalTokenSchema
   .extend({ token: z.string() })
   .meta({ id: 'CreatedPersonalAccessToken' });
+
+// --- Email, account recovery and sign-up (SPEC §3.8) ---
+
+/** 202 of register when REQUIRE_EMAIL_VERIFICATION=true: the account exists, no session until the link is opened. */
+export const pendingRegistrationResponse = z
+  .object({ message: z.string(), user: userSchema, verification_required: z.literal(true) })
+  .meta({ id: 'PendingRegistration' });
+export type PendingRegistration = z.infer<typeof pendingRegistrationResponse>;
+
+export const forgotPasswordRequest = z.strictObject({ email: emailSchema });
+export type ForgotPasswordRequest = z.infer<typeof forgotPasswordRequest>;
+
+export const resetPasswordRequest = z.strictObject({ token: linkTokenSchema, new_password: password });
+export type ResetPasswordRequest = z.infer<typeof resetPasswordRequest>;
+
+/** After a reset: the address to sign in with (the web page signs in with it and the new password). */
+export const resetPasswordResponse = z.object({ message: z.string(), email: z.string() }).meta({ id: 'PasswordReset' });
+export type ResetPasswordResponse = z.infer<typeof resetPasswordResponse>;
+
+export const linkRequest = z.strictObject({ token: linkTokenSchema });
+export type LinkRequest = z.infer<typeof linkRequest>;
+
+export const emailResultResponse = z
+  .object({ message: z.string(), email: z.string(), email_verified: z.boolean() })
+  .meta({ id: 'EmailResult' });
+export type EmailResult = z.infer<typeof emailResultResponse>;
+
+export const changeEmailRequest = z.strictObject({ new_email: emailSchema, password });
+export type ChangeEmailRequest = z.infer<typeof changeEmailRequest>;
+
+export const SIGNUP_MODES = ['open', 'invite', 'closed'] as const;
+
+/** What the register page needs to know before showing its form. */
+export const signupSettingsResponse = z
+  .object({
+    signup_mode: z.enum(SIGNUP_MODES),
+    email_verification_required: z.boolean(),
+  })
+  .meta({ id: 'SignupSettings' });
+export type SignupSettings = z.infer<typeof signupSettingsResponse>;

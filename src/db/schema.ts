@@ -32,6 +32,8 @@ export const users = pgTable(
     lastLoginAt: ts('last_login_at'),
     /** IANA zone (e.g. Europe/Berlin) in which the user's relative dates resolve; null until set. */
     timeZone: text('time_zone'),
+    /** When the current email address was proved by a link sent to it (SPEC §3.8); null until then. */
+    emailVerifiedAt: ts('email_verified_at'),
   },
   (t) => [uniqueIndex('users_email_key').on(t.email)],
 );
@@ -145,6 +147,33 @@ export const knownDevices = pgTable(
     lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('known_devices_user_token_key').on(t.userId, t.tokenHash)],
+);
+
+/**
+ * Emailed links (SPEC §3.8): password reset, email verification, email change,
+ * invitations (src/features/links/link-tokens.ts). Only the SHA-256 of each
+ * 256-bit token is stored. `subject` is the user id, or the address for an
+ * invitation: one pending link per (purpose, subject), so the newest replaces
+ * older ones. A used link is deleted in the statement that accepts it.
+ */
+export const linkTokens = pgTable(
+  'link_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull(),
+    purpose: text('purpose').notNull(),
+    subject: text('subject').notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** The address the link was sent to: for email change the new one, for an invitation the invitee's. */
+    email: text('email').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('link_tokens_hash_key').on(t.tokenHash),
+    uniqueIndex('link_tokens_subject_key').on(t.purpose, t.subject),
+    index('link_tokens_expiry_idx').on(t.expiresAt),
+  ],
 );
 
 /** Security audit trail. Never holds a password, token or cookie. */

@@ -14,6 +14,14 @@ export const ERRORS = {
   ACCOUNT_DISABLED: { status: 403, title: 'Forbidden', detail: 'Account is disabled' },
   INSUFFICIENT_SCOPE: { status: 403, title: 'Forbidden', detail: 'Token lacks the required scope' },
   INVALID_ORIGIN: { status: 403, title: 'Forbidden', detail: 'Request origin is not allowed' },
+  // Emailed links and sign-up (SPEC §3.8, §3.1):
+  INVALID_LINK: { status: 400, title: 'Bad Request', detail: 'This link is invalid or has expired' },
+  SIGNUP_CLOSED: { status: 403, title: 'Forbidden', detail: 'Registration is closed' },
+  EMAIL_NOT_VERIFIED: {
+    status: 403,
+    title: 'Forbidden',
+    detail: 'Please verify your email address first: we have sent you a new link',
+  },
   NOT_FOUND: { status: 404, title: 'Not Found', detail: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method Not Allowed', detail: 'Method not allowed' },
   REQUEST_TIMEOUT: { status: 408, title: 'Request Timeout', detail: 'The request took too long to arrive' },

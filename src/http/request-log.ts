@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 // Link tokens (password reset, invitations, OAuth codes) travel in query strings
 // of page URLs; none may reach the log (SPEC §3.7).
-const SECRET_PARAM = /token|code|secret|password|key/i;
+const SECRET_PARAM = /token|code|secret|password|key|invite/i;
 
 /** The request's path and query, with the values of secret-looking parameters replaced. */
 export function loggableUrl(url: string): string {

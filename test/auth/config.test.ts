@@ -42,7 +42,12 @@ describe('defaults', () => {
       chat: { max: 60, windowMs: 60_000 },
       default: { max: 100, windowMs: 60_000 },
       oauthRegister: { max: 10, windowMs: 3_600_000 },
+      forgot: { max: 10, windowMs: 3_600_000 },
+      linkMail: { max: 3, windowMs: 3_600_000 },
     });
+    // SPEC §3.7/§3.8: without SMTP_URL mails go to the log; sign-up is open, verification optional.
+    expect(config.mail).toEqual({ smtpUrl: undefined, from: 'Tasktalk <no-reply@localhost>' });
+    expect(config).toMatchObject({ signupMode: 'open', requireEmailVerification: false });
     // SPEC §3.10: the MCP resource is PUBLIC_URL/mcp; private client metadata hosts are off.
     expect(config.oauth).toEqual({ resource: 'http://localhost:3000/mcp', allowPrivateClientMetadata: false });
     expect(loadConfig({ OAUTH_ALLOW_PRIVATE_CLIENT_METADATA: 'true' }).warnings).toEqual(
@@ -116,6 +121,10 @@ describe('errors name the variable and what it allows', () => {
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL', 'redis:'],
     [{ PUBLIC_URL: 'todo.example.com' }, 'PUBLIC_URL', 'http:'],
     [{ CORS_ORIGINS: 'not a url' }, 'CORS_ORIGINS', 'origins'],
+    [{ SMTP_URL: 'mail.example.com:587' }, 'SMTP_URL', 'smtp:'],
+    [{ SIGNUP_MODE: 'friends' }, 'SIGNUP_MODE', 'open, invite or closed'],
+    [{ REQUIRE_EMAIL_VERIFICATION: 'sometimes' }, 'REQUIRE_EMAIL_VERIFICATION', 'true or false'],
+    [{ RATE_LIMIT_LINK_MAIL: '3' }, 'RATE_LIMIT_LINK_MAIL', 'count/window'],
     [{ JWT_ALGORITHM: 'HS256' }, 'JWT_SECRET', '32 bytes'],
     [{ JWT_ALGORITHM: 'HS256', JWT_SECRET: 'x'.repeat(31) }, 'JWT_SECRET', '32 bytes'],
   ] as Array<[Record<string, string>, string, string]>)('%j → %s', (env, variable, allowed) => {
@@ -134,5 +143,6 @@ describe('errors name the variable and what it allows', () => {
     expect(configError({ JWT_ALGORITHM: 'HS256', JWT_SECRET: secret })).not.toContain(secret);
     expect(configError({ DATABASE_URL: 'mysql://admin:hunter2@db/x' })).not.toContain('hunter2');
     expect(configError({ REDIS_URL: 'http://:hunter2@cache:6379' })).not.toContain('hunter2');
+    expect(configError({ SMTP_URL: 'http://mailer:hunter2@mail.example.com' })).not.toContain('hunter2');
   });
 });

@@ -126,3 +126,14 @@ it('writes one line per request, with method, path and status, and no link token
   expect(shown).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: GET \/reset-password\?token=\[redacted\]&next=%2Ftasks 404 /);
   expect(written[0] + shown).not.toContain('Link-Secret-123456');
 });
+
+it('keeps an invitation link (/register?invite=…) out of the request line too', async () => {
+  await app.inject({
+    method: 'GET',
+    url: '/register?invite=Invite-Secret-987654',
+    headers: { accept: 'application/json' },
+  });
+  const shown = prettyLines.at(-1) ?? '';
+  expect(shown).toContain('GET /register?invite=[redacted]');
+  expect(lines.at(-1) + shown).not.toContain('Invite-Secret-987654');
+});

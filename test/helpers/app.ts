@@ -31,6 +31,8 @@ export interface TestAppOptions {
   redisNamespace?: string;
   /** How the OAuth server reaches client metadata documents (a test CA, test names). */
   oauthClientMetadata?: AppDeps['oauthClientMetadata'];
+  /** Waits between attempts to send a mail (tests of a mail server that is down). */
+  mailRetryDelaysMs?: number[];
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -51,6 +53,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     redisNamespace: options.redisNamespace ?? `tt-test-${randomBytes(4).toString('hex')}`,
     ...(options.oauthClientMetadata ? { oauthClientMetadata: options.oauthClientMetadata } : {}),
     verifyResponses: true,
+    ...(options.mailRetryDelaysMs ? { mailRetryDelaysMs: options.mailRetryDelaysMs } : {}),
   });
   await app.ready();
   return {

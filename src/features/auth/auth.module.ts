@@ -8,6 +8,7 @@ import type { Clock } from '../../lib/clock.js';
 import { accountRoutes } from './account.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { createAuthService } from './auth.service.js';
+import type { AuthHooks } from './auth-hooks.js';
 import { createDevices } from './devices.js';
 import { createFailureBudget } from './failure-budget.js';
 import { createKeyStore, KEY_PROPAGATION_MS } from './keys.js';
@@ -30,6 +31,8 @@ export interface AuthModuleDeps {
    */
   revocationPollMs?: number;
   hasher?: PasswordHasher;
+  /** Sign-up and sign-in hooks of other features (auth-hooks.ts), in order. */
+  hooks?: AuthHooks[];
   log: { warn(obj: unknown, msg: string): void };
 }
 
@@ -76,7 +79,17 @@ export async function createAuthModule(deps: AuthModuleDeps) {
     log: deps.log,
   });
   const devices = createDevices({ db, config, clock });
-  const service = createAuthService({ db, config, clock, hasher, tokens, revocations, metrics, budget });
+  const service = createAuthService({
+    db,
+    config,
+    clock,
+    hasher,
+    tokens,
+    revocations,
+    metrics,
+    budget,
+    hooks: deps.hooks,
+  });
   // PATs are recognised by their prefix; every other bearer token is tried as an access token.
   const verifiers = [personalTokenVerifier(db, clock), accessTokenVerifier(tokens)];
   const guard = createAuthGuard({ verifiers });

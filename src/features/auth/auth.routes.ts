@@ -2,7 +2,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
-import { authResponse, loginRequest, refreshRequest, registerRequest, tokenResponse } from '../../contracts/auth.js';
+import {
+  authResponse,
+  loginRequest,
+  pendingRegistrationResponse,
+  refreshRequest,
+  registerRequest,
+  tokenResponse,
+} from '../../contracts/auth.js';
 import { messageSchema, problemSchema } from '../../contracts/common.js';
 import type { AuthGuard, Principal } from '../../http/auth-guard.js';
 import { bearerToken, tokenError } from '../../http/auth-guard.js';
@@ -72,12 +79,21 @@ export const authRoutes =
         schema: {
           tags: ['auth'],
           summary: 'Create an account and sign in',
+          description:
+            'SIGNUP_MODE=invite needs `invite_token` from an invitation link (`/register?invite=…`); SIGNUP_MODE=closed refuses every registration (403 SIGNUP_CLOSED). A verification link is mailed to the address; with REQUIRE_EMAIL_VERIFICATION=true the answer is 202 without a session until it is opened.',
           body: registerRequest,
-          response: { 201: authResponse, 409: problemSchema, ...errors },
+          response: { 201: authResponse, 202: pendingRegistrationResponse, 409: problemSchema, ...errors },
         },
       },
       async (request, reply) => {
         const result = await service.register(request.body, requestMeta(request));
+        if ('pending' in result) {
+          return reply.code(202).send({
+            message: `Account created. Open the link we sent to ${result.user.email} to confirm your address, then sign in.`,
+            user: publicUser(result.user),
+            verification_required: true as const,
+          });
+        }
         return reply.code(201).send(await signedIn(request, reply, result));
       },
     );
@@ -110,6 +126,7 @@ export const authRoutes =
         },
       },
       async (request, reply) => {
+        // 403 EMAIL_NOT_VERIFIED comes from a hook (REQUIRE_EMAIL_VERIFICATION), after the right password only.
         const result = await service.login(request.body, requestMeta(request), (userId) =>
           devices.recognise(request, userId),
         );

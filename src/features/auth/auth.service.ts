@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { AppError, validationError } from '../../http/errors.js';
 import type { AuthMetrics } from '../../http/metrics.js';
 import type { Clock } from '../../lib/clock.js';
+import type { AuthHooks, RegisterInput } from './auth-hooks.js';
 import { createCredentialsService } from './credentials.service.js';
 import { type RequestMeta, recordEvent } from './events.js';
 import type { FailureBudget } from './failure-budget.js';
@@ -29,6 +30,8 @@ export interface AuthDeps {
   revocations: RevocationList;
   metrics: AuthMetrics;
   budget: FailureBudget;
+  /** What other features add to sign-up and sign-in (sign-up modes, verification, security mails). */
+  hooks?: AuthHooks[] | undefined;
 }
 
 /**
@@ -48,6 +51,7 @@ export interface SignedIn {
 /** The sign-in flows: plain functions over explicit dependencies. */
 export function createAuthService(deps: AuthDeps) {
   const { db, config, clock, hasher, tokens, revocations, metrics, budget } = deps;
+  const hooks = deps.hooks ?? [];
   const users = createUsersRepository(db);
   const policy: SessionPolicy = {
     refreshTtlMs: config.refreshTtlMs,
@@ -82,7 +86,13 @@ export function createAuthService(deps: AuthDeps) {
   const revoker = { revoke };
 
   return {
-    async register(input: { email: string; password: string; name?: string | undefined }, meta: RequestMeta) {
+    /**
+     * Creates the account and signs it in; with REQUIRE_EMAIL_VERIFICATION and an
+     * unproven address, no session: `{pending: true}` (the route answers 202).
+     */
+    async register(input: RegisterInput, meta: RequestMeta): Promise<SignedIn | { pending: true; user: User }> {
+      let emailVerified = false;
+      for (const hook of hooks) if (hook.admit && (await hook.admit(input)).emailVerified) emailVerified = true;
       const problems = await checkPassword(input.password, config.passwordPolicy, input.email);
       if (problems.length > 0) throw validationError(problems);
       // Hash before the insert so a taken email costs the same time as a new one.
@@ -92,9 +102,16 @@ export function createAuthService(deps: AuthDeps) {
         name: input.name ?? null,
         passwordHash,
         now: new Date(now()),
+        emailVerifiedAt: emailVerified ? new Date(now()) : null,
       });
       if (!user) throw new AppError('EMAIL_EXISTS');
-      return startSession(user, meta, { event: 'register' });
+      for (const hook of hooks) await hook.registered?.(user, input, meta);
+      if (config.requireEmailVerification && !user.emailVerifiedAt) {
+        await event('register', user.id, meta, emailVerified ? { invited: true } : undefined);
+        return { pending: true, user };
+      }
+      // The event and the session in one statement (sessions.ts).
+      return startSession(user, meta, { event: 'register', detail: emailVerified ? { invited: true } : undefined });
     },
 
     /**
@@ -108,7 +125,8 @@ export function createAuthService(deps: AuthDeps) {
     ): Promise<SignedIn> {
       const user = await users.findByEmail(input.email);
       // SPEC §3.3: only failed checks count, per network and per account (or known device).
-      const subject = { account: normalizeEmail(input.email), ip: meta.ip, device: await recognise(user?.id ?? null) };
+      const device = await recognise(user?.id ?? null);
+      const subject = { account: normalizeEmail(input.email), ip: meta.ip, device };
       const { ok, rehash } = await budget.attempt(subject, async () => {
         if (user) return hasher.verify(user.passwordHash, input.password);
         await hasher.burn(input.password);
@@ -130,17 +148,20 @@ export function createAuthService(deps: AuthDeps) {
         await event('login_failed', user.id, meta, { reason: 'disabled' });
         throw new AppError('ACCOUNT_DISABLED');
       }
+      for (const hook of hooks) await hook.beforeSignIn?.(user, meta);
       // A legacy or weaker hash is replaced now that the password is known (decision 005).
       const updated = rehash
         ? ((await users.update(user.id, { passwordHash: await hasher.hash(input.password) })) ?? user)
         : user;
       metrics.logins.inc({ result: 'ok' });
       // The event, last_login_at and the session in one statement (sessions.ts).
-      return startSession(updated, meta, {
+      const signedIn = await startSession(updated, meta, {
         event: 'login_ok',
         detail: rehash ? { rehashed: true } : undefined,
         lastLogin: true,
       });
+      for (const hook of hooks) await hook.signedIn?.(updated, meta, device !== null);
+      return signedIn;
     },
 
     async refresh(refreshToken: string, meta: RequestMeta) {
@@ -186,7 +207,7 @@ export function createAuthService(deps: AuthDeps) {
     },
 
     // Changing what proves who you are (credentials.service.ts), behind the same service.
-    ...createCredentialsService({ db, config, clock, hasher, budget, users, revoker, event }),
+    ...createCredentialsService({ db, config, clock, hasher, budget, users, revoker, event, hooks }),
 
     async deleteSession(userId: string, sessionId: string, meta: RequestMeta) {
       const ok = await revokeSession(db, userId, sessionId, now(), 'revoked_by_user');
@@ -197,6 +218,8 @@ export function createAuthService(deps: AuthDeps) {
 
     users,
     event,
+    /** Denies sessions' access tokens on every instance (for revokeEverything outside auth). */
+    revoker,
   };
 }
 

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import { AppError, validationError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { RecogniseDevice } from './auth.service.js';
+import type { AuthHooks } from './auth-hooks.js';
 import type { AuthEventType, RequestMeta } from './events.js';
 import type { FailureBudget } from './failure-budget.js';
 import { checkPassword } from './password-policy.js';
@@ -31,8 +32,9 @@ export function createCredentialsService(deps: {
     meta: RequestMeta,
     detail?: Record<string, unknown>,
   ) => Promise<unknown>;
+  hooks: AuthHooks[];
 }) {
-  const { db, config, clock, hasher, budget, users, revoker, event } = deps;
+  const { db, config, clock, hasher, budget, users, revoker, event, hooks } = deps;
   const now = () => clock.now();
 
   /**
@@ -100,6 +102,7 @@ export function createCredentialsService(deps: {
         sessions_revoked: revoked.sessions.length,
         tokens_revoked: revoked.personalTokens,
       });
+      for (const hook of hooks) await hook.passwordChanged?.(user, meta);
       return { sessions: revoked.sessions.length, personalTokens: revoked.personalTokens };
     },
 

@@ -13,6 +13,12 @@ export type AuthEventType =
   | 'session_revoked'
   | 'token_created'
   | 'token_revoked'
+  // Emailed links (SPEC §3.8):
+  | 'password_reset_requested'
+  | 'password_reset'
+  | 'email_verified'
+  | 'email_change_requested'
+  | 'email_changed'
   // OAuth clients of the MCP endpoint (SPEC §3.10):
   | 'oauth_app_connected'
   | 'oauth_app_revoked'
@@ -23,12 +29,22 @@ export type AuthEventType =
   | 'admin_user_enabled'
   | 'admin_user_disabled'
   | 'admin_sessions_revoked'
-  | 'admin_key_rotated';
+  | 'admin_key_rotated'
+  | 'admin_invite_created'
+  | 'admin_reset_link_created';
 
 export interface RequestMeta {
   ip: string | null;
   userAgent: string | null;
 }
+
+/** recordEvent bound to a database and a clock, as services take it. */
+export type RecordEvent = (
+  type: AuthEventType,
+  userId: string | null,
+  meta: RequestMeta,
+  detail?: Record<string, unknown>,
+) => Promise<unknown>;
 
 /** Appends to the audit trail. Callers pass ids and reasons, never secrets. */
 export async function recordEvent(

@@ -30,7 +30,14 @@ export function createUsersRepository(db: Db) {
       return row ?? null;
     },
     /** Returns null when the email is taken (the unique index decides, not a prior read). */
-    async create(input: { email: string; name: string | null; passwordHash: string; now: Date }): Promise<User | null> {
+    async create(input: {
+      email: string;
+      name: string | null;
+      passwordHash: string;
+      now: Date;
+      /** Set when the address is already proven (an invitation mailed to it). */
+      emailVerifiedAt?: Date | null;
+    }): Promise<User | null> {
       try {
         const [row] = await db
           .insert(users)
@@ -40,6 +47,7 @@ export function createUsersRepository(db: Db) {
             passwordHash: input.passwordHash,
             createdAt: input.now,
             updatedAt: input.now,
+            emailVerifiedAt: input.emailVerifiedAt ?? null,
           })
           .returning();
         return row ?? null;
@@ -50,7 +58,12 @@ export function createUsersRepository(db: Db) {
     },
     async update(
       id: string,
-      values: Partial<Pick<User, 'name' | 'passwordHash' | 'updatedAt' | 'lastLoginAt' | 'isActive' | 'timeZone'>>,
+      values: Partial<
+        Pick<
+          User,
+          'name' | 'email' | 'passwordHash' | 'updatedAt' | 'lastLoginAt' | 'isActive' | 'timeZone' | 'emailVerifiedAt'
+        >
+      >,
     ) {
       const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning();
       return row ?? null;
@@ -66,6 +79,7 @@ export function publicUser(user: User) {
     email: user.email,
     name: user.name,
     created_at: user.createdAt.toISOString(),
+    email_verified: user.emailVerifiedAt !== null,
     time_zone: user.timeZone,
   };
 }

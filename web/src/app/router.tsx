@@ -10,6 +10,23 @@ export function createRouter() {
   return createBrowserRouter([
     { path: '/login', element: <LoginPage /> },
     { path: '/register', element: <RegisterPage /> },
+    // Pages an emailed link opens (SPEC §4), each its own chunk: most visits never need them.
+    {
+      path: '/forgot-password',
+      lazy: async () => ({ Component: (await import('./routes/forgot-password.js')).ForgotPasswordPage }),
+    },
+    {
+      path: '/reset-password',
+      lazy: async () => ({ Component: (await import('./routes/reset-password.js')).ResetPasswordPage }),
+    },
+    {
+      path: '/verify-email',
+      lazy: async () => ({ Component: (await import('./routes/verify-email.js')).VerifyEmailPage }),
+    },
+    {
+      path: '/confirm-email',
+      lazy: async () => ({ Component: (await import('./routes/confirm-email.js')).ConfirmEmailPage }),
+    },
     {
       path: '/oauth/consent',
       lazy: async () => ({ Component: (await import('./routes/oauth-consent.js')).OAuthConsentPage }),

@@ -131,12 +131,15 @@ export function createApiClient(options: ApiClientOptions = {}) {
     return (await response.json()) as T;
   }
 
-  /** Calls that set the session (login, register): no bearer, no retry. */
-  async function signIn<T extends TokenBody>(path: string, body: unknown): Promise<T> {
+  /**
+   * Calls that set the session (login, register): no bearer, no retry. An answer
+   * without an access token (register while the address awaits verification) sets none.
+   */
+  async function signIn<T extends object>(path: string, body: unknown): Promise<T> {
     const response = await send(path, { method: 'POST', body }, null);
     if (!response.ok) throw await toApiError(response);
     const result = (await response.json()) as T;
-    accept(result);
+    if ('access_token' in result) accept(result as unknown as TokenBody);
     return result;
   }
 

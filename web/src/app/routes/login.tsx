@@ -27,6 +27,9 @@ export function LoginPage() {
           }}
         />
         <p className="switch">
+          <Link to="/forgot-password">Forgot password?</Link>
+        </p>
+        <p className="switch">
           New here? <Link to={registerLink}>Create an account</Link>
         </p>
       </div>

@@ -4,6 +4,7 @@ import { PasswordFeedback } from '../../features/auth/components/password-feedba
 import { useLogoutAll } from '../../features/settings/api/logout-all.js';
 import { ConnectedAppsSection } from '../../features/settings/components/connected-apps-section.js';
 import { DataSection } from '../../features/settings/components/data-section.js';
+import { EmailForm } from '../../features/settings/components/email-form.js';
 import { PasswordForm } from '../../features/settings/components/password-form.js';
 import { ProfileForm } from '../../features/settings/components/profile-form.js';
 import { SessionsList } from '../../features/settings/components/sessions-list.js';
@@ -28,6 +29,9 @@ export function SettingsPage() {
       </div>
       <div className="card">
         <TimeZoneForm user={user} onSaved={setUser} />
+      </div>
+      <div className="card">
+        <EmailForm user={user} />
       </div>
       <div className="card">
         <PasswordForm email={user.email} feedback={(p) => <PasswordFeedback password={p} email={user.email} />} />

@@ -1,18 +1,21 @@
-import { type AuthResponse, type RegisterRequest, registerRequest } from '@contracts/auth';
+import { type RegisterRequest, registerRequest } from '@contracts/auth';
 import { type FormEvent, useState } from 'react';
 import { Alert } from '../../../components/ui/alert.js';
 import { Field } from '../../../components/ui/field.js';
 import { useFormErrors } from '../../../lib/use-form-errors.js';
+import type { RegisterResult } from '../api/register.js';
 import { passwordProblem } from '../password-rules.js';
 import { usePasswordStrength } from '../use-password-strength.js';
 import { PasswordFeedback } from './password-feedback.js';
 
 interface Props {
-  onSubmit(body: RegisterRequest): Promise<AuthResponse>;
-  onSuccess(result: AuthResponse): void;
+  onSubmit(body: RegisterRequest): Promise<RegisterResult>;
+  onSuccess(result: RegisterResult): void;
+  /** The `invite` of an invitation link (`/register?invite=…`), sent along as `invite_token`. */
+  inviteToken?: string | undefined;
 }
 
-export function RegisterForm({ onSubmit, onSuccess }: Props) {
+export function RegisterForm({ onSubmit, onSuccess, inviteToken }: Props) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
@@ -27,7 +30,13 @@ export function RegisterForm({ onSubmit, onSuccess }: Props) {
     if (!parsedEmail.success) local.email = parsedEmail.error.issues[0]?.message ?? 'Enter a valid email address';
     const problem = passwordProblem(password, email, strength);
     if (problem) local.password = problem;
-    await send(local, async () => onSuccess(await onSubmit({ email, password, ...(name.trim() ? { name } : {}) })));
+    const body: RegisterRequest = {
+      email,
+      password,
+      ...(name.trim() ? { name } : {}),
+      ...(inviteToken ? { invite_token: inviteToken } : {}),
+    };
+    await send(local, async () => onSuccess(await onSubmit(body)));
   }
 
   return (
