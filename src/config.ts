@@ -109,7 +109,31 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   SIGNUP_MODE: z.enum(['open', 'invite', 'closed'], { error: 'must be open, invite or closed' }).default('open'),
   REQUIRE_EMAIL_VERIFICATION: bool.prefault('false'),
+  MFA_ENCRYPTION_KEY: z
+    .string()
+    .transform((value, ctx) => {
+      const key = parseKey(value.trim());
+      if (!key) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be 32 random bytes as 64 hex digits or base64, e.g. from `openssl rand -base64 32`',
+        });
+        return z.NEVER;
+      }
+      return key;
+    })
+    .optional(),
 });
+
+/** 32 bytes (AES-256) as 64 hex digits or base64/base64url; null otherwise. */
+function parseKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) {
+    const key = Buffer.from(value.replaceAll('-', '+').replaceAll('_', '/'), 'base64');
+    if (key.length === 32) return key;
+  }
+  return null;
+}
 
 export type Env = z.input<typeof envSchema>;
 
@@ -167,6 +191,11 @@ export interface Config {
   signupMode: 'open' | 'invite' | 'closed';
   /** Refuse sign-in until the email address is verified (SPEC §3.8). */
   requireEmailVerification: boolean;
+  /**
+   * AES-256-GCM key for TOTP secrets (SPEC §3.9); undefined: a key generated once and
+   * kept in the database (docs/decisions/015-second-factors.md).
+   */
+  mfaEncryptionKey: Buffer | undefined;
   trustProxy: boolean | number | string;
   bodyLimit: number;
   openai: {
@@ -203,6 +232,7 @@ const SECRET_VARIABLES = new Set([
   'OPENAI_API_KEY',
   'OPENAI_BASE_URL',
   'SMTP_URL',
+  'MFA_ENCRYPTION_KEY',
 ]);
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
@@ -321,6 +351,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     signupMode: env.SIGNUP_MODE,
     requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
+    mfaEncryptionKey: env.MFA_ENCRYPTION_KEY,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     bodyLimit: env.BODY_LIMIT,
     openai: {

@@ -10,6 +10,8 @@ export const problemSchema = z
     code: z.string(),
     instance: z.string().optional(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** MFA_REQUIRED: the second factors the user can give (`totp`, `recovery_code`, `passkey`). */
+    methods: z.array(z.string()).optional(),
   })
   .meta({ id: 'Problem' });
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -425,3 +426,66 @@ export const oauthConsents = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.clientPk, t.scope] })],
 );
+
+/**
+ * A user's authenticator app (TOTP, RFC 6238; src/features/mfa/). The shared
+ * secret is stored only encrypted (AES-256-GCM, `secret_encrypted` =
+ * `v1.<key id>.<iv>.<tag>.<ciphertext>`, base64url parts). `enabled_at` null: a
+ * setup was started and not yet confirmed with a code. `last_step` is the RFC
+ * 6238 time step of the last accepted code: a code of that step or an earlier one
+ * is refused (each code is accepted once).
+ */
+export const mfaTotp = pgTable('mfa_totp', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secretEncrypted: text('secret_encrypted').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  enabledAt: ts('enabled_at'),
+  lastStep: bigint('last_step', { mode: 'number' }),
+});
+
+/** Single-use recovery codes (SHA-256 of each; src/features/mfa/recovery-codes.ts). */
+export const mfaRecoveryCodes = pgTable(
+  'mfa_recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    usedAt: ts('used_at'),
+  },
+  (t) => [uniqueIndex('mfa_recovery_codes_user_hash_key').on(t.userId, t.codeHash)],
+);
+
+/**
+ * The second step of a password sign-in (src/features/mfa/mfa-tokens.ts): an
+ * opaque token, stored as its SHA-256, 5 minutes, deleted by the verify that uses it.
+ * `password_fingerprint` ties it to the password that was checked: after a
+ * password change or reset the token is dead.
+ */
+export const mfaTokens = pgTable(
+  'mfa_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    passwordFingerprint: text('password_fingerprint').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('mfa_tokens_user_idx').on(t.userId), index('mfa_tokens_expiry_idx').on(t.expiresAt)],
+);
+
+/**
+ * Data-encryption keys generated and kept by the app when MFA_ENCRYPTION_KEY is
+ * not set (docs/decisions/015-second-factors.md). Never leaves the database.
+ */
+export const encryptionKeys = pgTable('encryption_keys', {
+  id: text('id').primaryKey(),
+  keyMaterial: text('key_material').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});

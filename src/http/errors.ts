@@ -22,6 +22,25 @@ export const ERRORS = {
     title: 'Forbidden',
     detail: 'Please verify your email address first: we have sent you a new link',
   },
+  // Second factors (SPEC §3.9; the contract of issue 14): MFA_REQUIRED also carries `methods`.
+  MFA_REQUIRED: {
+    status: 403,
+    title: 'Forbidden',
+    detail: 'This change needs your second factor: a code from your authenticator app, a recovery code or a passkey',
+  },
+  INVALID_MFA_CODE: { status: 400, title: 'Bad Request', detail: 'Invalid verification code' },
+  INVALID_MFA_TOKEN: {
+    status: 401,
+    title: 'Unauthorized',
+    detail: 'This sign-in attempt has expired or was already used. Please sign in again.',
+  },
+  MFA_ALREADY_ENABLED: { status: 409, title: 'Conflict', detail: 'Two-factor authentication is already on' },
+  MFA_NOT_ENABLED: { status: 409, title: 'Conflict', detail: 'Two-factor authentication is not on' },
+  MFA_SETUP_NOT_STARTED: {
+    status: 409,
+    title: 'Conflict',
+    detail: 'Start the authenticator app setup first (POST /api/auth/mfa/totp/setup)',
+  },
   NOT_FOUND: { status: 404, title: 'Not Found', detail: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method Not Allowed', detail: 'Method not allowed' },
   REQUEST_TIMEOUT: { status: 408, title: 'Request Timeout', detail: 'The request took too long to arrive' },
@@ -79,11 +98,13 @@ export class AppError extends Error {
   readonly status: number;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
+  /** Members the problem body carries besides the standard ones (MFA_REQUIRED's `methods`). */
+  readonly extra: Record<string, unknown> | undefined;
 
   constructor(
     code: ErrorCode,
     detail?: string,
-    options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+    options: { errors?: FieldError[]; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
   ) {
     super(detail ?? ERRORS[code].detail);
     this.name = 'AppError';
@@ -91,6 +112,7 @@ export class AppError extends Error {
     this.status = ERRORS[code].status;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
+    this.extra = options.extra;
   }
 }
 
@@ -106,6 +128,7 @@ export interface ProblemDetails {
   code: ErrorCode;
   instance?: string;
   errors?: FieldError[];
+  methods?: string[];
 }
 
 export function problem(error: AppError, instance?: string): ProblemDetails {
@@ -117,5 +140,6 @@ export function problem(error: AppError, instance?: string): ProblemDetails {
     code: error.code,
     ...(instance ? { instance } : {}),
     ...(error.errors ? { errors: error.errors } : {}),
+    ...error.extra,
   };
 }
