@@ -25,6 +25,8 @@ import { createMailBudget } from './features/mail/mail-budget.js';
 import { createMailer } from './features/mail/mailer.js';
 import { createSecurityNotices } from './features/mail/security-notices.js';
 import { registerMcp } from './features/mcp/mcp.routes.js';
+import { mfaRoutes } from './features/mfa/mfa.routes.js';
+import { createMfa } from './features/mfa/mfa.service.js';
 import { createOAuthModule, type OAuthModuleDeps } from './features/oauth/oauth.module.js';
 import { recoveryRoutes } from './features/recovery/recovery.routes.js';
 import { createRecoveryService, recoveryHooks } from './features/recovery/recovery.service.js';
@@ -130,6 +132,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const signup = createSignup({ config, links });
   const verification = createEmailVerification({ config, clock, users, links, mailer, mailBudget, event });
   const notices = createSecurityNotices({ config, mailer, now: () => clock.now() });
+  // Second factors (SPEC §3.9): a sign-in challenge and the step-up check join auth as hooks.
+  const mfa = createMfa({ db, clock, users, event, encryptionKey: config.mfaEncryptionKey });
 
   const auth = await createAuthModule({
     config,
@@ -142,7 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(database.kind === 'postgres' && !redis ? { revocationPollMs: 500 } : {}),
     log: app.log,
     ...(deps.hasher ? { hasher: deps.hasher } : {}),
-    hooks: [signup.hooks, verification.hooks, notices.hooks, recoveryHooks(links)],
+    hooks: [signup.hooks, verification.hooks, notices.hooks, recoveryHooks(links), mfa.hooks],
   });
   const recovery = createRecoveryService({
     config,
@@ -216,6 +220,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/api/auth' },
   );
   await app.register(signupRoutes(signup), { prefix: '/api/auth' });
+  await app.register(
+    mfaRoutes({
+      config,
+      clock,
+      mfa,
+      service: auth.service,
+      guard: auth.guard,
+      budget: auth.budget,
+      devices: auth.devices,
+    }),
+    { prefix: '/api/auth' },
+  );
   await app.register(recoveryRoutes({ config, service: recovery }), { prefix: '/api/auth' });
   await app.register(
     emailRoutes({
@@ -244,6 +260,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorate('auth', auth);
   app.decorate('mail', { mailer, recovery });
+  app.decorate('mfa', mfa);
   return app;
 }
 
@@ -252,5 +269,7 @@ declare module 'fastify' {
     auth: Awaited<ReturnType<typeof createAuthModule>>;
     /** The mail queue and deferred reset requests (tests wait on them). */
     mail: { mailer: ReturnType<typeof createMailer>; recovery: ReturnType<typeof createRecoveryService> };
+    /** Second factors (features/mfa): `usePasskeys` lets the passkeys feature answer challenges and step-ups. */
+    mfa: ReturnType<typeof createMfa>;
   }
 }

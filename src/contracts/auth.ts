@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stepUpFields } from './mfa.js';
 import { timeZoneSchema } from './time-zone.js';
 
 /**
@@ -137,6 +138,10 @@ export const createTokenRequest = z.strictObject({
     .optional(),
   /** The current password: a stolen access token alone cannot mint a long-lived credential. */
   password,
+  // With two-factor authentication on, also a second factor (a step-up, SPEC §3.9).
+  code: stepUpFields.code,
+  recovery_code: stepUpFields.recovery_code,
+  passkey: stepUpFields.passkey,
 });
 
 export const personalTokenSchema = z

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { messageSchema, problemSchema } from '../../contracts/common.js';
+import { stepUpRequest } from '../../contracts/mfa.js';
 import type { Db } from '../../db/client.js';
 import type { AuthGuard } from '../../http/auth-guard.js';
 import { principalOf } from '../../http/auth-guard.js';
@@ -76,9 +77,8 @@ const exportSchema = z
   })
   .meta({ id: 'AccountExport' });
 
-const deleteRequest = z.strictObject({
-  password: z.string({ error: 'Password is required' }).min(1, { error: 'Password is required' }).max(1024),
-});
+// The password and, with two-factor authentication on, a second factor (a step-up, SPEC §3.9).
+const deleteRequest = stepUpRequest;
 
 /** Account data rights: take everything out (export), or remove everything (delete). */
 export const accountDataRoutes =
@@ -115,7 +115,7 @@ export const accountDataRoutes =
       {
         schema: {
           tags: ['account'],
-          summary: 'Delete your account and all its data; requires the current password',
+          summary: 'Delete your account and all its data; requires the current password (and a second factor when on)',
           security,
           body: deleteRequest,
           response: { 200: messageSchema, ...errors },
@@ -124,7 +124,7 @@ export const accountDataRoutes =
       async (request, reply) => {
         const { userId } = principalOf(request);
         // Re-authentication before an irreversible action (OWASP ASVS 5.0 V7.5.1), on the failure budget.
-        const sessions = await service.deleteAccount(userId, request.body.password, requestMeta(request), (id) =>
+        const sessions = await service.deleteAccount(userId, request.body, requestMeta(request), (id) =>
           devices.recognise(request, id),
         );
         request.log.info({ user_id: userId, sessions }, 'account deleted by its owner');

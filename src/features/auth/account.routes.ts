@@ -220,7 +220,7 @@ export const accountRoutes =
           tags: ['account'],
           summary: 'Create a personal access token for an MCP or CLI client; the secret is shown once',
           description:
-            'Needs the current password. Expires after `expires_in_days` (default 90, at most 365); `null` creates a token that never expires.',
+            'Needs the current password and, with two-factor authentication on, `code`, `recovery_code` or `passkey` (else 403 MFA_REQUIRED with `methods`). Expires after `expires_in_days` (default 90, at most 365); `null` creates a token that never expires.',
           security,
           body: createTokenRequest,
           response: { 201: createdTokenSchema, ...errors },
@@ -228,9 +228,9 @@ export const accountRoutes =
       },
       async (request, reply) => {
         const { userId } = principalOf(request);
-        const { name, scopes, expires_in_days, password } = request.body;
-        // SPEC §3.1: a stolen access token alone cannot mint a long-lived credential.
-        await service.reauthenticate(userId, password, requestMeta(request), recogniser(request));
+        const { name, scopes, expires_in_days, ...proof } = request.body;
+        // SPEC §3.1, §3.9: a stolen access token alone cannot mint a long-lived credential (a step-up).
+        await service.stepUp(userId, proof, requestMeta(request), recogniser(request));
         const now = clock.now();
         const { row, secret } = await createPersonalToken(db, {
           userId,

@@ -1,3 +1,4 @@
+import type { MfaMethod } from '../../contracts/mfa.js';
 import type { RequestMeta } from './events.js';
 import type { User } from './users.repository.js';
 
@@ -19,6 +20,39 @@ export interface AuthHooks {
   signedIn?(user: User, meta: RequestMeta, knownDevice: boolean): Promise<void>;
   /** After the signed-in user changed their password. */
   passwordChanged?(user: User, meta: RequestMeta): Promise<void>;
+  /**
+   * After a correct password at sign-in, before a session is made: a second factor
+   * may take over. A challenge is answered instead of a session (no token, no
+   * cookie); the feature completes the sign-in itself (openSession).
+   */
+  challenge?(user: User, meta: RequestMeta): Promise<SignInChallenge | null>;
+  /**
+   * After a correct password at a step-up (stepUp in credentials.service.ts): may
+   * demand a second factor (AppError MFA_REQUIRED) and check the one in `proof`,
+   * each check through `attempt`, which draws on the account's failure budget.
+   */
+  stepUp?(user: User, proof: StepUpProof, ctx: StepUpContext): Promise<void>;
+}
+
+/** A password sign-in that needs a second factor (SPEC §3.9): `{mfa_required, mfa_token, methods}`. */
+export interface SignInChallenge {
+  mfaToken: string;
+  methods: MfaMethod[];
+}
+
+/** The body of a step-up: the password and, for users with a second factor, one of the others. */
+export interface StepUpProof {
+  password: string;
+  code?: string | undefined;
+  recovery_code?: string | undefined;
+  /** A WebAuthn AuthenticationResponseJSON from POST /passkeys/step-up/options. */
+  passkey?: unknown;
+}
+
+export interface StepUpContext {
+  meta: RequestMeta;
+  /** Runs a check on the failure budget of this account and client (failure-budget.ts attempt). */
+  attempt<T extends { ok: boolean }>(check: () => Promise<T>): Promise<T>;
 }
 
 export interface RegisterInput {

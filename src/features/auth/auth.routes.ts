@@ -11,6 +11,7 @@ import {
   tokenResponse,
 } from '../../contracts/auth.js';
 import { messageSchema, problemSchema } from '../../contracts/common.js';
+import { mfaRequiredResponse } from '../../contracts/mfa.js';
 import type { AuthGuard, Principal } from '../../http/auth-guard.js';
 import { bearerToken, tokenError } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
@@ -120,9 +121,9 @@ export const authRoutes =
           tags: ['auth'],
           summary: 'Sign in with email and password (JSON, or an OAuth2 password form)',
           description:
-            'JSON `{email, password}` sets the refresh cookie. The OAuth2 form (`username`, `password`) is for non-browser clients: it returns `refresh_token` in the body and sets no cookie. Only failed password checks count against the limit, and a browser that signed in before is not refused by the per-account limit (SPEC §3.3).',
+            'JSON `{email, password}` sets the refresh cookie. With two-factor authentication on, a correct password answers `{mfa_required: true, mfa_token, methods}` instead (no token, no cookie): finish at POST /mfa/verify. The OAuth2 form (`username`, `password`) is for non-browser clients: it returns `refresh_token` in the body and sets no cookie. Only failed password checks count against the limit, and a browser that signed in before is not refused by the per-account limit (SPEC §3.3).',
           body: loginRequest,
-          response: { 200: authResponse, ...errors },
+          response: { 200: z.union([authResponse, mfaRequiredResponse]), ...errors },
         },
       },
       async (request, reply) => {
@@ -130,6 +131,14 @@ export const authRoutes =
         const result = await service.login(request.body, requestMeta(request), (userId) =>
           devices.recognise(request, userId),
         );
+        // SPEC §3.9: a second factor is due; no token and no cookie until POST /mfa/verify.
+        if ('challenge' in result) {
+          return {
+            mfa_required: true as const,
+            mfa_token: result.challenge.mfaToken,
+            methods: result.challenge.methods,
+          };
+        }
         return signedIn(request, reply, result, isForm(request));
       },
     );

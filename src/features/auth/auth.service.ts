@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { AppError, validationError } from '../../http/errors.js';
 import type { AuthMetrics } from '../../http/metrics.js';
 import type { Clock } from '../../lib/clock.js';
-import type { AuthHooks, RegisterInput } from './auth-hooks.js';
+import type { AuthHooks, RegisterInput, SignInChallenge } from './auth-hooks.js';
 import { createCredentialsService } from './credentials.service.js';
 import { type RequestMeta, recordEvent } from './events.js';
 import type { FailureBudget } from './failure-budget.js';
@@ -124,7 +124,7 @@ export function createAuthService(deps: AuthDeps) {
       input: { email: string; password: string },
       meta: RequestMeta,
       recognise: RecogniseDevice,
-    ): Promise<SignedIn> {
+    ): Promise<SignedIn | { challenge: SignInChallenge }> {
       const user = await users.findByEmail(input.email);
       // SPEC §3.3: only failed checks count, per network and per account (or known device).
       const device = await recognise(user?.id ?? null);
@@ -155,6 +155,14 @@ export function createAuthService(deps: AuthDeps) {
       const updated = rehash
         ? ((await users.update(user.id, { passwordHash: await hasher.hash(input.password) })) ?? user)
         : user;
+      // A second factor (SPEC §3.9) answers instead of a session: no token, no cookie yet.
+      for (const hook of hooks) {
+        const challenge = await hook.challenge?.(updated, meta);
+        if (challenge) {
+          await event('login_mfa_required', user.id, meta, { methods: challenge.methods });
+          return { challenge };
+        }
+      }
       metrics.logins.inc({ result: 'ok' });
       // The event, last_login_at and the session in one statement (sessions.ts).
       const signedIn = await startSession(updated, meta, {

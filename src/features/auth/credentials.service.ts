@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.js';
 import { AppError, validationError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { RecogniseDevice } from './auth.service.js';
-import type { AuthHooks } from './auth-hooks.js';
+import type { AuthHooks, StepUpProof } from './auth-hooks.js';
 import type { AuthEventType, RequestMeta } from './events.js';
 import type { FailureBudget } from './failure-budget.js';
 import { checkPassword } from './password-policy.js';
@@ -58,6 +58,25 @@ export function createCredentialsService(deps: {
     return user;
   }
 
+  /**
+   * Step-up before a change that could lock the owner out or mint a credential
+   * (turning a second factor off, new recovery codes, a personal access token,
+   * deleting the account; SPEC §3.9, ASVS 5.0 V6.8 / OWASP MFA Cheat Sheet
+   * "require re-authentication"): the password (as reauthenticate), then every
+   * stepUp hook, which for a user with a second factor demands one (403
+   * MFA_REQUIRED) and checks it on the same failure budget (400 INVALID_MFA_CODE).
+   */
+  async function stepUp(userId: string, proof: StepUpProof, meta: RequestMeta, recognise: RecogniseDevice) {
+    const user = await reauthenticate(userId, proof.password, meta, recognise);
+    const subject = { account: user.email, ip: meta.ip, device: await recognise(user.id) };
+    const ctx = {
+      meta,
+      attempt: <T extends { ok: boolean }>(check: () => Promise<T>) => budget.attempt(subject, check),
+    };
+    for (const hook of hooks) await hook.stepUp?.(user, proof, ctx);
+    return user;
+  }
+
   return {
     /** SPEC §3.1: ends every session; personal access tokens stay valid (the UI says so). */
     async logoutAll(userId: string, meta: RequestMeta) {
@@ -106,9 +125,9 @@ export function createCredentialsService(deps: {
       return { sessions: revoked.sessions.length, personalTokens: revoked.personalTokens };
     },
 
-    /** Deletes the account and everything of it, after its password (OWASP ASVS 5.0 V7.5.1). */
-    async deleteAccount(userId: string, password: string, meta: RequestMeta, recognise: RecogniseDevice) {
-      await reauthenticate(userId, password, meta, recognise);
+    /** Deletes the account and everything of it, after a step-up (password, and a second factor if on). */
+    async deleteAccount(userId: string, proof: StepUpProof, meta: RequestMeta, recognise: RecogniseDevice) {
+      await stepUp(userId, proof, meta, recognise);
       const revoked = await revokeEverything({ db, revoker, now: now() }, userId, {
         reason: 'user_deleted',
         personalTokens: true,
@@ -119,5 +138,6 @@ export function createCredentialsService(deps: {
       return revoked.sessions.length;
     },
     reauthenticate,
+    stepUp,
   };
 }

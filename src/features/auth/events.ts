@@ -24,6 +24,15 @@ export type AuthEventType =
   | 'oauth_app_revoked'
   | 'oauth_code_reused'
   | 'oauth_refresh_reuse_detected'
+  // Second factors (SPEC §3.9):
+  | 'login_mfa_required'
+  | 'mfa_failed'
+  | 'mfa_totp_setup_started'
+  | 'mfa_totp_enabled'
+  | 'mfa_totp_disabled'
+  | 'mfa_recovery_codes_regenerated'
+  | 'mfa_recovery_code_used'
+  | 'mfa_reset'
   // Administrators, through the CLI:
   | 'admin_user_created'
   | 'admin_user_enabled'

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { encryptionKeys } from '../../db/schema.js';
@@ -80,7 +80,8 @@ export function createSecretBox(deps: { db: Db; envKey: Buffer | undefined }): S
     },
     async open(sealed, context) {
       const [version, id, iv, tag, ciphertext] = sealed.split('.');
-      if (version !== VERSION || !id || !iv || !tag || ciphertext === undefined) throw new Error('unknown secret format');
+      if (version !== VERSION || !id || !iv || !tag || ciphertext === undefined)
+        throw new Error('unknown secret format');
       const decipher = createDecipheriv('aes-256-gcm', await keyById(id), Buffer.from(iv, 'base64url'));
       decipher.setAAD(Buffer.from(context));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
@@ -88,7 +89,9 @@ export function createSecretBox(deps: { db: Db; envKey: Buffer | undefined }): S
     },
     async mac(value) {
       const id = currentId();
-      return `${id}:${createHmac('sha256', macKey(await keyById(id))).update(value).digest('hex')}`;
+      return `${id}:${createHmac('sha256', macKey(await keyById(id)))
+        .update(value)
+        .digest('hex')}`;
     },
     async verifyMac(value, stored) {
       const at = stored.indexOf(':');
@@ -100,7 +103,8 @@ export function createSecretBox(deps: { db: Db; envKey: Buffer | undefined }): S
         return false;
       }
       const expected = createHmac('sha256', macKey(key)).update(value).digest('hex');
-      return expected === stored.slice(at + 1);
+      const given = Buffer.from(stored.slice(at + 1));
+      return given.length === expected.length && timingSafeEqual(given, Buffer.from(expected));
     },
   };
 }
