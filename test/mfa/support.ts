@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { expect } from 'vitest';
 import { generateSync } from 'otplib';
+import { expect } from 'vitest';
 import { bearer, ORIGIN, PASSWORD, type Registered } from '../helpers/app.js';
 import type { FakeClock } from '../helpers/clock.js';
 
@@ -49,7 +49,12 @@ export async function enableTotp(app: FastifyInstance, clock: FakeClock, user: R
 }
 
 export function passwordLogin(app: FastifyInstance, email: string, password = PASSWORD) {
-  return app.inject({ method: 'POST', url: '/api/auth/login', headers: { origin: ORIGIN }, payload: { email, password } });
+  return app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    headers: { origin: ORIGIN },
+    payload: { email, password },
+  });
 }
 
 export function verify(app: FastifyInstance, payload: object) {

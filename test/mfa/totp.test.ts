@@ -1,18 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authEvents, mfaTotp } from '../../src/db/schema.js';
-import { bearer, cookieValue, createTestApp, PASSWORD, register, type TestApp } from '../helpers/app.js';
 import { decodeJwt, eventsOf, expectProblem } from '../auth/support.js';
-import {
-  alignClock,
-  enableTotp,
-  mfaRequest,
-  mfaToken,
-  passwordLogin,
-  STEP_MS,
-  totpAt,
-  verify,
-} from './support.js';
+import { bearer, cookieValue, createTestApp, PASSWORD, register, type TestApp } from '../helpers/app.js';
+import { alignClock, enableTotp, mfaRequest, mfaToken, passwordLogin, STEP_MS, totpAt, verify } from './support.js';
 
 /** TOTP (SPEC §3.9, RFC 6238) and the second step of a password sign-in, on PGlite with the fake clock. */
 
@@ -137,7 +128,11 @@ describe('sign-in with a second factor', () => {
       cookies: { refresh_token: refresh as string },
     });
     expect(decodeJwt(refreshed.json().access_token).payload.amr).toEqual(['pwd', 'otp', 'mfa']);
-    const sessions = await t.app.inject({ method: 'GET', url: '/api/auth/sessions', headers: bearer(body.access_token) });
+    const sessions = await t.app.inject({
+      method: 'GET',
+      url: '/api/auth/sessions',
+      headers: bearer(body.access_token),
+    });
     expect(sessions.json().sessions.find((s: { current: boolean }) => s.current).amr).toEqual(['pwd', 'otp', 'mfa']);
     const [event] = await eventsOf(t.database.db, user.userId, 'login_ok');
     expect(event?.detail).toEqual({ second_factor: 'totp' });
@@ -190,7 +185,11 @@ describe('sign-in with a second factor', () => {
     const { secret } = await enableTotp(t.app, t.clock, user);
     const token = await mfaToken(t.app, user.email);
     const right = totpAt(secret, t.clock.now());
-    expectProblem(await verify(t.app, { mfa_token: token, code: right === '123456' ? '654321' : '123456' }), 400, 'INVALID_MFA_CODE');
+    expectProblem(
+      await verify(t.app, { mfa_token: token, code: right === '123456' ? '654321' : '123456' }),
+      400,
+      'INVALID_MFA_CODE',
+    );
     expectProblem(await verify(t.app, { mfa_token: token, code: 'abcdef' }), 400, 'INVALID_MFA_CODE');
     expect((await eventsOf(t.database.db, user.userId, 'mfa_failed')).length).toBe(2);
     expect((await verify(t.app, { mfa_token: token, code: right })).statusCode).toBe(200);
@@ -240,7 +239,10 @@ describe('sign-in with a second factor', () => {
     const user = await register(t.app);
     const { recoveryCodes } = await enableTotp(t.app, t.clock, user);
     const code = recoveryCodes[0] as string;
-    const res = await verify(t.app, { mfa_token: await mfaToken(t.app, user.email), recovery_code: code.toUpperCase() });
+    const res = await verify(t.app, {
+      mfa_token: await mfaToken(t.app, user.email),
+      recovery_code: code.toUpperCase(),
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(decodeJwt(res.json().access_token).payload.amr).toEqual(['pwd', 'mfa']);
     const events = await eventsOf(t.database.db, user.userId, 'login_ok');
