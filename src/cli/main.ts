@@ -3,6 +3,7 @@ import { CliError, type Command, EXIT, out, UsageError } from './cli.js';
 import { importCommands } from './import.command.js';
 import { keysCommands } from './keys.command.js';
 import { linkCommands } from './links.command.js';
+import { mfaCommands } from './mfa.command.js';
 import { migrateCommands } from './migrate.command.js';
 import { sessionsCommands } from './sessions.command.js';
 import { usersCommands } from './users.command.js';
@@ -15,6 +16,7 @@ const COMMANDS: Command[] = [
   ...keysCommands,
   ...migrateCommands,
   ...importCommands,
+  ...mfaCommands,
 ];
 
 function usage(group?: string): string {
