@@ -9,7 +9,16 @@ const login = await api.POST('/api/auth/login', {
   body: { email: 'ada@example.com', password: 'Analytical-Engine-1843' },
 });
 if (login.error) throw new Error(`${login.error.code}: ${login.error.detail}`); // RFC 9457 problem details
-const headers = { authorization: `Bearer ${login.data.access_token}` };
+let session = login.data;
+if ('mfa_required' in session) {
+  // Two-factor authentication is on: a code from the authenticator app completes the sign-in.
+  const verified = await api.POST('/api/auth/mfa/verify', {
+    body: { mfa_token: session.mfa_token, code: process.env.TASKTALK_TOTP_CODE ?? '' },
+  });
+  if (verified.error) throw new Error(`${verified.error.code}: ${verified.error.detail}`);
+  session = verified.data;
+}
+const headers = { authorization: `Bearer ${session.access_token}` };
 
 const created = await api.POST('/api/tasks', { headers, body: { title: 'Try the typed client', priority: 'high' } });
 if (created.error) throw new Error(created.error.detail);
