@@ -1,6 +1,10 @@
+import type { MfaRequiredResponse } from '@contracts/mfa';
+import { useState } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { login } from '../../features/auth/api/login.js';
 import { LoginForm } from '../../features/auth/components/login-form.js';
+import { verifyMfa } from '../../features/mfa/api/verify-mfa.js';
+import { MfaLoginStep } from '../../features/mfa/components/mfa-login-step.js';
 import { useAuth } from '../../lib/auth-context.js';
 import { safeNext } from '../../lib/safe-redirect.js';
 import { useTitle } from '../../lib/use-title.js';
@@ -12,6 +16,8 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const next = safeNext(params.get('next'));
+  // SPEC §3.9: a correct password of a two-factor account answers a challenge, not a session.
+  const [challenge, setChallenge] = useState<MfaRequiredResponse | null>(null);
   if (state.status === 'signed-in') return <Navigate to={next} replace />;
   const registerLink = params.get('next') ? `/register?next=${encodeURIComponent(next)}` : '/register';
   return (
@@ -19,13 +25,26 @@ export function LoginPage() {
       <div className="card auth-card">
         <h1 id="login-title">Sign in to Tasktalk</h1>
         <AuthNoticeAlert notice={state.notice} detail={state.detail} wantsPage={params.has('next')} />
-        <LoginForm
-          onSubmit={(body) => login(client, body)}
-          onSuccess={(result) => {
-            signedIn(result);
-            navigate(next, { replace: true });
-          }}
-        />
+        {challenge ? (
+          <MfaLoginStep
+            challenge={challenge}
+            onSubmit={(body) => verifyMfa(client, body)}
+            onSuccess={(result) => {
+              signedIn(result);
+              navigate(next, { replace: true });
+            }}
+            onBack={() => setChallenge(null)}
+          />
+        ) : (
+          <LoginForm
+            onSubmit={(body) => login(client, body)}
+            onSuccess={(result) => {
+              if ('mfa_required' in result) return setChallenge(result);
+              signedIn(result);
+              navigate(next, { replace: true });
+            }}
+          />
+        )}
         <p className="switch">
           <Link to="/forgot-password">Forgot password?</Link>
         </p>

@@ -37,7 +37,10 @@ export function ResetPasswordPage() {
         if (error instanceof ApiError && error.code === 'INVALID_LINK') setDead(true);
         throw error;
       }
-      signedIn(await login(client, { email, password }));
+      const result = await login(client, { email, password });
+      // Two-factor accounts still need their code: the login page asks for it.
+      if ('mfa_required' in result) return navigate('/login', { replace: true });
+      signedIn(result);
       navigate('/', { replace: true });
     });
   }

@@ -1,12 +1,13 @@
 import { type AuthResponse, type LoginRequest, loginRequest } from '@contracts/auth';
+import type { MfaRequiredResponse } from '@contracts/mfa';
 import { type FormEvent, useState } from 'react';
 import { Alert } from '../../../components/ui/alert.js';
 import { Field } from '../../../components/ui/field.js';
 import { useFormErrors } from '../../../lib/use-form-errors.js';
 
 interface Props {
-  onSubmit(body: LoginRequest): Promise<AuthResponse>;
-  onSuccess(result: AuthResponse): void;
+  onSubmit(body: LoginRequest): Promise<AuthResponse | MfaRequiredResponse>;
+  onSuccess(result: AuthResponse | MfaRequiredResponse): void;
 }
 
 export function LoginForm({ onSubmit, onSuccess }: Props) {

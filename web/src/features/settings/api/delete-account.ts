@@ -1,11 +1,12 @@
+import type { StepUpRequest } from '@contracts/mfa';
 import { useMutation } from '@tanstack/react-query';
 import { useApi } from '../../../lib/auth-context.js';
 
-/** DELETE /api/auth/account: removes every row of the user; needs the current password. */
+/** DELETE /api/auth/account: removes every row of the user; a step-up (password, and a code when two-factor is on). */
 export function useDeleteAccount() {
   const client = useApi();
   return useMutation({
-    mutationFn: (password: string) =>
-      client.request<{ message: string }>('/api/auth/account', { method: 'DELETE', body: { password } }),
+    mutationFn: (body: StepUpRequest) =>
+      client.request<{ message: string }>('/api/auth/account', { method: 'DELETE', body }),
   });
 }

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { Alert } from '../../../components/ui/alert.js';
 import { Field } from '../../../components/ui/field.js';
 import { fieldErrorsOf, messageOf } from '../../../lib/api-error.js';
+import { useSecondFactor } from '../../mfa/components/second-factor-field.js';
 import { useDeleteAccount } from '../api/delete-account.js';
 import { useExportData } from '../api/export-data.js';
 
@@ -22,15 +23,17 @@ export function DataSection({ email, onDeleted }: { email: string; onDeleted(): 
   const [confirming, setConfirming] = useState(false);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | undefined>();
+  const factor = useSecondFactor();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!password) return setError('Enter your password to confirm');
     try {
-      await remove.mutateAsync(password);
+      await remove.mutateAsync({ password, ...factor.proof() });
       onDeleted();
     } catch (e) {
-      setError(fieldErrorsOf(e).password ?? messageOf(e));
+      // 403 MFA_REQUIRED: the code field appears and the form is sent again with it.
+      if (!factor.handle(e)) setError(fieldErrorsOf(e).password ?? messageOf(e));
     }
   }
 
@@ -71,6 +74,7 @@ export function DataSection({ email, onDeleted }: { email: string; onDeleted(): 
             onChange={(e) => setPassword(e.target.value)}
             error={error}
           />
+          {factor.field}
           <button type="submit" className="danger" disabled={remove.isPending}>
             Delete permanently
           </button>{' '}

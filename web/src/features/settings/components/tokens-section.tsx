@@ -4,6 +4,7 @@ import { Field } from '../../../components/ui/field.js';
 import { Loading } from '../../../components/ui/spinner.js';
 import { fieldErrorsOf, messageOf } from '../../../lib/api-error.js';
 import { useDates } from '../../../lib/use-dates.js';
+import { useSecondFactor } from '../../mfa/components/second-factor-field.js';
 import { type CreatedToken, useCreateToken } from '../api/create-token.js';
 import { usePersonalTokens } from '../api/list-tokens.js';
 import { useRevokeToken } from '../api/revoke-token.js';
@@ -54,6 +55,7 @@ export function TokensSection({ email }: { email: string }) {
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<CreatedToken | null>(null);
+  const factor = useSecondFactor();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -69,12 +71,16 @@ export function TokensSection({ email }: { email: string }) {
         name,
         scopes,
         password,
+        ...factor.proof(),
         expires_in_days: days ? Number(days) : null,
       });
       setCreated(token);
       setName('');
       setPassword('');
+      factor.reset();
     } catch (e) {
+      // 403 MFA_REQUIRED: the code field appears and the form is sent again with it.
+      if (factor.handle(e)) return;
       const fields = fieldErrorsOf(e);
       setErrors(Object.keys(fields).length ? fields : { password: messageOf(e) });
     }
@@ -132,6 +138,7 @@ export function TokensSection({ email }: { email: string }) {
           onChange={(e) => setPassword(e.target.value)}
           error={errors.password}
         />
+        {factor.field}
         <button type="submit" className="primary" disabled={create.isPending}>
           Create token
         </button>
