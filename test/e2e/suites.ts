@@ -6,6 +6,7 @@ import { oauthConsentSuite } from './oauth-consent.suite.js';
 import { recoverySuites } from './recovery.suite.js';
 import { scenario } from './scenario.js';
 import { timeZoneSuite } from './time-zone.suite.js';
+import { totpLoginSuite } from './totp-login.suite.js';
 
 export interface Step {
   name: string;
@@ -46,4 +47,5 @@ export const SUITES: Suite[] = [
   wrongAddressSuite,
   loginCsrfSuite,
   ...recoverySuites,
+  totpLoginSuite,
 ];
