@@ -102,7 +102,7 @@ export const totpLoginSuite: Suite = {
       {
         name: 'sign out, sign in: the password asks for the code; a wrong code is refused, the current one signs in',
         async run() {
-          await page.getByRole('button', { name: 'Log out' }).click();
+          await page.getByRole('button', { name: 'Log out', exact: true }).click();
           await page.getByRole('button', { name: 'Sign in' }).waitFor();
           await signInWithPassword(page, url);
           const code = page.getByLabel('Authentication code');
