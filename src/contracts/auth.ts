@@ -111,6 +111,11 @@ export const sessionSchema = z
     user_agent: z.string().nullable(),
     ip: z.string().nullable(),
     current: z.boolean(),
+    /** RFC 8176 authentication method references: how this session signed in. */
+    amr: z.array(z.string()).meta({
+      description:
+        'How the session signed in (RFC 8176): pwd password, otp authenticator app, hwk/swk passkey, mfa two factors',
+    }),
   })
   .meta({ id: 'Session' });
 export type Session = z.infer<typeof sessionSchema>;

@@ -56,6 +56,8 @@ export const sessions = pgTable(
     expiresAt: ts('expires_at').notNull(),
     revokedAt: ts('revoked_at'),
     revokedReason: text('revoked_reason'),
+    /** How the session signed in: RFC 8176 authentication method references (pwd, otp, hwk, swk, mfa). */
+    amr: text('amr').array().notNull().default(sql`'{pwd}'::text[]`),
   },
   (t) => [
     index('sessions_user_idx').on(t.userId),

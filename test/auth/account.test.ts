@@ -179,6 +179,7 @@ describe('sessions', () => {
     expect(current[0]).toMatchObject({ user_agent: 'Phone/1.0', ip: '127.0.0.1' });
     for (const s of sessions)
       expect(Object.keys(s).sort()).toEqual([
+        'amr',
         'created_at',
         'current',
         'expires_at',

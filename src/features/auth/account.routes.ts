@@ -175,6 +175,7 @@ export const accountRoutes =
             user_agent: s.userAgent,
             ip: s.ip,
             current: s.id === sessionId,
+            amr: s.amr,
           })),
         };
       },

@@ -14,6 +14,7 @@ import type { RevocationList } from './revocation.js';
 import {
   createSession,
   findSessionByRefreshToken,
+  PASSWORD_AMR,
   revokeSession,
   type SessionOpening,
   type SessionPolicy,
@@ -68,7 +69,8 @@ export function createAuthService(deps: AuthDeps) {
 
   async function startSession(user: User, meta: RequestMeta, opening: SessionOpening): Promise<SignedIn> {
     const { sessionId, refresh } = await createSession(db, user.id, meta, now(), policy, opening);
-    const access = tokens.signAccess({ sub: user.id, email: user.email, sid: sessionId });
+    const amr = opening.amr ?? PASSWORD_AMR;
+    const access = tokens.signAccess({ sub: user.id, email: user.email, sid: sessionId, amr });
     return {
       user,
       accessToken: access.token,
@@ -179,7 +181,12 @@ export function createAuthService(deps: AuthDeps) {
         throw new AppError('INVALID_TOKEN');
       }
       metrics.refreshes.inc({ result: 'ok' });
-      const access = tokens.signAccess({ sub: result.user.id, email: result.user.email, sid: result.sessionId });
+      const access = tokens.signAccess({
+        sub: result.user.id,
+        email: result.user.email,
+        sid: result.sessionId,
+        amr: result.amr,
+      });
       return {
         accessToken: access.token,
         expiresIn: access.expiresIn,
@@ -214,6 +221,27 @@ export function createAuthService(deps: AuthDeps) {
       if (!ok) throw new AppError('NOT_FOUND', 'Session not found');
       await revoke([sessionId]);
       await event('session_revoked', userId, meta, { session_id: sessionId });
+    },
+
+    /**
+     * Opens a session for a user whose identity another feature has proven (a second
+     * factor after the password, a passkey): the sign-in hooks (beforeSignIn may
+     * refuse, e.g. EMAIL_NOT_VERIFIED; signedIn mails a new device), then the event,
+     * the session and its `amr` (RFC 8176) in one statement, like login. The caller
+     * has checked the proof, `isActive` and its own failure budget.
+     */
+    async openSession(
+      user: User,
+      meta: RequestMeta,
+      opening: SessionOpening & { amr: readonly string[] },
+      knownDevice: boolean,
+    ): Promise<SignedIn> {
+      if (!user.isActive) throw new AppError('ACCOUNT_DISABLED');
+      for (const hook of hooks) await hook.beforeSignIn?.(user, meta);
+      metrics.logins.inc({ result: 'ok' });
+      const signedIn = await startSession(user, meta, { lastLogin: true, ...opening });
+      for (const hook of hooks) await hook.signedIn?.(user, meta, knownDevice);
+      return signedIn;
     },
 
     users,

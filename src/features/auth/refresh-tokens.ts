@@ -16,7 +16,14 @@ import { openSuccessor, sealSuccessor } from './successor-seal.js';
  */
 
 export type RotateResult =
-  | { ok: true; sessionId: string; user: typeof users.$inferSelect; refresh: { token: string; expiresAt: Date } }
+  | {
+      ok: true;
+      sessionId: string;
+      /** RFC 8176 methods the session signed in with: refreshed access tokens carry them on. */
+      amr: string[];
+      user: typeof users.$inferSelect;
+      refresh: { token: string; expiresAt: Date };
+    }
   | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'disabled' }
   | { ok: false; reason: 'reuse'; sessionId: string; userId: string };
 
@@ -59,7 +66,7 @@ export async function rotateRefreshToken(
       }
       if (!user.isActive) return { ok: false, reason: 'disabled' };
       await touch();
-      return { ok: true, sessionId: session.id, user, refresh: successor };
+      return { ok: true, sessionId: session.id, amr: session.amr, user, refresh: successor };
     }
 
     if (!user.isActive) return { ok: false, reason: 'disabled' };
@@ -74,7 +81,7 @@ export async function rotateRefreshToken(
       .set({ rotatedAt: new Date(now), successorId: inserted?.id, successorSealed: sealSuccessor(token, next) })
       .where(eq(refreshTokens.id, row.token.id));
     await touch();
-    return { ok: true, sessionId: session.id, user, refresh: { token: next, expiresAt } };
+    return { ok: true, sessionId: session.id, amr: session.amr, user, refresh: { token: next, expiresAt } };
   });
 }
 

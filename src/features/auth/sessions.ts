@@ -9,6 +9,15 @@ import { type AuthEventType, eventInsert, type RequestMeta } from './events.js';
  * Refresh tokens are 256-bit opaque strings; only their SHA-256 is stored.
  */
 
+/** RFC 8176 §2: a password sign-in. */
+export const PASSWORD_AMR: readonly string[] = ['pwd'];
+
+/** RFC 8176 §2 values are short registered names; anything else is a programming error. */
+function amrLiteral(amr: readonly string[]): string {
+  if (amr.length === 0 || amr.some((value) => !/^[a-z]{2,8}$/.test(value))) throw new Error(`invalid amr ${amr}`);
+  return `{${amr.join(',')}}`;
+}
+
 export interface SessionPolicy {
   refreshTtlMs: number;
   sessionMaxAgeMs: number;
@@ -22,6 +31,8 @@ export interface SessionOpening {
   detail?: Record<string, unknown> | undefined;
   /** Sets users.last_login_at to the session's start. */
   lastLogin?: boolean;
+  /** RFC 8176 authentication method references of this sign-in; `["pwd"]` when absent. */
+  amr?: readonly string[] | undefined;
 }
 
 /**
@@ -51,9 +62,9 @@ export async function createSession(
     : sql``;
   const result = await db.execute(sql`
     with session as (
-      insert into ${sessions} (user_id, user_agent, ip, created_at, last_used_at, expires_at)
+      insert into ${sessions} (user_id, user_agent, ip, created_at, last_used_at, expires_at, amr)
       values (${userId}, ${meta.userAgent}, ${meta.ip}::inet, ${at}::timestamptz, ${at}::timestamptz,
-              ${expiresAt.toISOString()}::timestamptz)
+              ${expiresAt.toISOString()}::timestamptz, ${amrLiteral(opening?.amr ?? PASSWORD_AMR)}::text[])
       returning id
     )${audit}${touched}
     insert into ${refreshTokens} (session_id, token_hash, created_at, expires_at)

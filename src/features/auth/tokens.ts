@@ -17,6 +17,8 @@ export interface AccessClaims {
   /** OAuth access tokens for the MCP resource (SPEC §3.10, RFC 9068 §2.2): the client and granted scopes. */
   client_id?: string;
   scope?: string;
+  /** RFC 8176 authentication method references of the session's sign-in (absent on OAuth tokens). */
+  amr?: string[];
 }
 
 /** RFC 9068 §2.1: access tokens carry `typ: at+jwt`. */
@@ -26,7 +28,14 @@ const MAX_TOKEN_LENGTH = 4096;
 const VERIFIED_CACHE_SIZE = 10_000;
 
 export interface TokenService {
-  signAccess(claims: { sub: string; email?: string; sid: string; client_id?: string; scope?: string }): {
+  signAccess(claims: {
+    sub: string;
+    email?: string;
+    sid: string;
+    client_id?: string;
+    scope?: string;
+    amr?: readonly string[];
+  }): {
     token: string;
     expiresIn: number;
   };
@@ -131,7 +140,7 @@ export function createTokenService(deps: {
   };
 
   return {
-    signAccess({ sub, email, sid, client_id, scope }) {
+    signAccess({ sub, email, sid, client_id, scope, amr }) {
       const iat = Math.floor(clock.now() / 1000);
       const expiresIn = Math.floor(accessTtlMs / 1000);
       const payload = {
@@ -139,6 +148,7 @@ export function createTokenService(deps: {
         ...(email === undefined ? {} : { email }),
         ...(client_id === undefined ? {} : { client_id }),
         ...(scope === undefined ? {} : { scope }),
+        ...(amr === undefined ? {} : { amr }),
         type: 'access',
         sid,
         jti: randomUUID(),
@@ -182,6 +192,7 @@ export function createTokenService(deps: {
       const result: AccessClaims = { sub, sid, jti, email: typeof email === 'string' ? email : '', iat, exp };
       if (typeof claims.client_id === 'string') result.client_id = claims.client_id;
       if (typeof claims.scope === 'string') result.scope = claims.scope;
+      if (Array.isArray(claims.amr) && claims.amr.every((value) => typeof value === 'string')) result.amr = claims.amr;
       checkTime(result);
       remember(token, result, header.kid);
       return result;

@@ -32,6 +32,16 @@ function deviceName(agent: string | null): string {
   return os ? `${browser} on ${os}` : browser;
 }
 
+/** How a session signed in, from its RFC 8176 `amr` values, in words. */
+export function signInMethod(amr: readonly string[]): string {
+  if (amr.includes('hwk') || amr.includes('swk')) return 'passkey';
+  const parts: string[] = [];
+  if (amr.includes('pwd')) parts.push('password');
+  if (amr.includes('otp')) parts.push('authenticator app');
+  else if (amr.includes('mfa')) parts.push('recovery code');
+  return parts.length > 0 ? parts.join(' + ') : 'unknown method';
+}
+
 function SessionRow({ session }: { session: Session }) {
   const revoke = useRevokeSession();
   const when = useDates().dateTime;
@@ -42,7 +52,8 @@ function SessionRow({ session }: { session: Session }) {
         <strong>{name}</strong>
         {session.current && <span className="badge current">This device</span>}
         <p className="muted small">
-          Signed in {when(session.created_at)} · last active {when(session.last_used_at)}
+          Signed in {when(session.created_at)} with {signInMethod(session.amr)} · last active{' '}
+          {when(session.last_used_at)}
           {session.ip ? ` · ${session.ip}` : ''}
         </p>
       </div>
