@@ -26,6 +26,7 @@ import { createMailer } from './features/mail/mailer.js';
 import { createSecurityNotices } from './features/mail/security-notices.js';
 import { registerMcp } from './features/mcp/mcp.routes.js';
 import { createOAuthModule, type OAuthModuleDeps } from './features/oauth/oauth.module.js';
+import { createPasskeysModule } from './features/passkeys/passkeys.module.js';
 import { recoveryRoutes } from './features/recovery/recovery.routes.js';
 import { createRecoveryService, recoveryHooks } from './features/recovery/recovery.service.js';
 import { signupRoutes } from './features/signup/signup.routes.js';
@@ -170,6 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reauthenticate: auth.service.reauthenticate,
     event,
   });
+  const passkeys = createPasskeysModule({ config, db, clock, auth, event, log: app.log });
   app.decorateRequest('principal', null);
   const oauth = await createOAuthModule({
     config,
@@ -228,6 +230,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
     { prefix: '/api/auth' },
   );
+  await passkeys.register(app);
   await app.register(tasksRoutes({ db: database.db, guard: auth.guard, clock }));
   await registerChat(app, { config, db: database.db, guard: auth.guard, clock, log: app.log });
   await oauth.register(app);
@@ -244,6 +247,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorate('auth', auth);
   app.decorate('mail', { mailer, recovery });
+  app.decorate('passkeys', passkeys);
   return app;
 }
 
@@ -252,5 +256,7 @@ declare module 'fastify' {
     auth: Awaited<ReturnType<typeof createAuthModule>>;
     /** The mail queue and deferred reset requests (tests wait on them). */
     mail: { mailer: ReturnType<typeof createMailer>; recovery: ReturnType<typeof createRecoveryService> };
+    /** verifyPasskeyStepUp and hasPasskeys for step-up and login methods (SPEC §3.9). */
+    passkeys: ReturnType<typeof createPasskeysModule>;
   }
 }

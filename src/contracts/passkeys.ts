@@ -8,7 +8,10 @@ import { isPlainLine } from './text.js';
  * @simplewebauthn/server and /browser produce and read them.
  */
 
-const b64url = z.string().max(16_384).regex(/^[A-Za-z0-9_-]*$/, { error: 'must be base64url' });
+const b64url = z
+  .string()
+  .max(16_384)
+  .regex(/^[A-Za-z0-9_-]*$/, { error: 'must be base64url' });
 
 /** A passkey's name: one line of plain text, as task titles (text.ts). */
 export const passkeyName = z
@@ -66,7 +69,11 @@ export const registerVerifyRequest = z.strictObject({
 export const loginVerifyRequest = z.strictObject({ response: authenticationResponse });
 export const renamePasskeyRequest = z.strictObject({ name: passkeyName });
 
-const descriptor = z.object({ id: z.string(), type: z.literal('public-key'), transports: z.array(z.string()).optional() });
+const descriptor = z.object({
+  id: z.string(),
+  type: z.literal('public-key'),
+  transports: z.array(z.string()).optional(),
+});
 
 /** PublicKeyCredentialCreationOptionsJSON (WebAuthn L3 §5.4), for `startRegistration`. */
 export const creationOptions = z

@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
-  customType,
   boolean,
   check,
+  customType,
   date,
   index,
   inet,

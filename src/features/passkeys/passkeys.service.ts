@@ -10,9 +10,8 @@ import type {
 import type { Db } from '../../db/client.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
-import type { SignedIn } from '../auth/auth.service.js';
-import type { AuthHooks } from '../auth/auth-hooks.js';
-import type { AuthEventType, RecordEvent, RequestMeta } from '../auth/events.js';
+import type { AuthService, SignedIn } from '../auth/auth.service.js';
+import type { RecordEvent, RequestMeta } from '../auth/events.js';
 import type { User, UsersRepository } from '../auth/users.repository.js';
 import { defaultPasskeyName } from './authenticator-names.js';
 import { type ChallengePurpose, createChallenges } from './challenges.js';
@@ -20,6 +19,7 @@ import { createPasskeysRepository, type PasskeyRow } from './passkeys.repository
 import {
   ALGORITHMS,
   CEREMONY_TIMEOUT_MS,
+  challengeBytes,
   challengeOf,
   normaliseRegistration,
   relyingParty,
@@ -28,12 +28,8 @@ import {
   verifyRegistration,
 } from './webauthn.js';
 
-/** The auth service's openSession (session, tokens with `amr`, audit event, in one statement). */
-export type OpenSession = (
-  user: User,
-  meta: RequestMeta,
-  opening: { amr: string[]; event: AuthEventType; detail?: Record<string, unknown>; lastLogin?: boolean },
-) => Promise<SignedIn>;
+/** The auth service's openSession: sign-in hooks, then event, session and `amr` in one statement. */
+export type OpenSession = AuthService['openSession'];
 
 export interface PasskeysDeps {
   config: Config;
@@ -42,8 +38,6 @@ export interface PasskeysDeps {
   users: UsersRepository;
   event: RecordEvent;
   openSession: OpenSession;
-  /** The sign-in hooks of password login (email verification, new-device mail), run around a passkey sign-in too. */
-  hooks: AuthHooks[];
   log: { info(obj: unknown, msg: string): void };
 }
 
@@ -76,7 +70,7 @@ export function passkeyAmr(deviceType: string, backedUp: boolean): string[] {
 
 /** Passkeys (SPEC §3.9; WebAuthn Level 3): registration, sign-in, step-up, management. */
 export function createPasskeysService(deps: PasskeysDeps) {
-  const { config, db, clock, users, event, openSession, hooks, log } = deps;
+  const { config, db, clock, users, event, openSession, log } = deps;
   const rp = relyingParty(config);
   const challenges = createChallenges({ db, clock });
   const passkeys = createPasskeysRepository(db);
@@ -84,7 +78,7 @@ export function createPasskeysService(deps: PasskeysDeps) {
   const descriptors = (rows: PasskeyRow[]) => rows.map((row) => ({ id: row.credentialId, transports: row.transports }));
 
   /** Reads the challenge back from clientDataJSON and uses it up; false when unknown, used, expired or someone else's. */
-  async function useChallenge(purpose: ChallengePurpose, clientDataJSON: string, userId: string | null) {
+  async function takeChallenge(purpose: ChallengePurpose, clientDataJSON: string, userId: string | null) {
     const challenge = challengeOf(clientDataJSON);
     if (!challenge || !(await challenges.consume(purpose, challenge, userId))) return null;
     return challenge;
@@ -151,7 +145,7 @@ export function createPasskeysService(deps: PasskeysDeps) {
         userID: userHandle(user.id),
         userName: user.email,
         userDisplayName: user.name ?? user.email,
-        challenge: Buffer.from(challenge, 'base64url'),
+        challenge: challengeBytes(challenge),
         timeout: CEREMONY_TIMEOUT_MS,
         attestationType: 'none',
         excludeCredentials: descriptors(existing),
@@ -167,9 +161,13 @@ export function createPasskeysService(deps: PasskeysDeps) {
      * used or expired, the response fails a check (origin, RP id, UV, signature),
      * or the credential is already registered.
      */
-    async register(user: User, input: { name?: string | undefined; response: RegistrationResponse }, meta: RequestMeta) {
+    async register(
+      user: User,
+      input: { name?: string | undefined; response: RegistrationResponse },
+      meta: RequestMeta,
+    ) {
       const response = normaliseRegistration(input.response);
-      const challenge = await useChallenge('register', response.response.clientDataJSON, user.id);
+      const challenge = await takeChallenge('register', response.response.clientDataJSON, user.id);
       if (!challenge) {
         throw new AppError('BAD_REQUEST', 'This passkey request expired or was already used. Please try again.');
       }
@@ -220,7 +218,7 @@ export function createPasskeysService(deps: PasskeysDeps) {
       const challenge = await challenges.issue('login', null);
       const options = await generateAuthenticationOptions({
         rpID: rp.rpId,
-        challenge: Buffer.from(challenge, 'base64url'),
+        challenge: challengeBytes(challenge),
         timeout: CEREMONY_TIMEOUT_MS,
         userVerification: 'required',
       });
@@ -243,7 +241,7 @@ export function createPasskeysService(deps: PasskeysDeps) {
         if (userId) await event('login_failed', userId, meta, { method: 'passkey', reason });
         throw new AppError('INVALID_CREDENTIALS', NOT_VERIFIED);
       };
-      const challenge = await useChallenge('login', response.response.clientDataJSON, null);
+      const challenge = await takeChallenge('login', response.response.clientDataJSON, null);
       const row = await passkeys.findByCredentialId(response.id);
       if (!challenge) return fail(row?.userId ?? null, 'challenge');
       if (!row) return fail(null, 'unknown_credential');
@@ -260,16 +258,18 @@ export function createPasskeysService(deps: PasskeysDeps) {
         await event('login_failed', user.id, meta, { method: 'passkey', reason: 'disabled' });
         throw new AppError('ACCOUNT_DISABLED');
       }
-      for (const hook of hooks) await hook.beforeSignIn?.(user, meta);
-      const known = await isKnownDevice(user.id);
-      const signedIn = await openSession(user, meta, {
-        amr: passkeyAmr(used.deviceType, used.backedUp),
-        event: 'passkey_login',
-        detail: { passkey_id: row.id },
-        lastLogin: true,
-      });
-      for (const hook of hooks) await hook.signedIn?.(user, meta, known);
-      return signedIn;
+      // openSession runs the sign-in hooks: EMAIL_NOT_VERIFIED, the new-device mail.
+      return openSession(
+        user,
+        meta,
+        {
+          amr: passkeyAmr(used.deviceType, used.backedUp),
+          event: 'passkey_login',
+          detail: { passkey_id: row.id },
+          lastLogin: true,
+        },
+        await isKnownDevice(user.id),
+      );
     },
 
     /**
@@ -282,7 +282,7 @@ export function createPasskeysService(deps: PasskeysDeps) {
       const challenge = await challenges.issue('step_up', userId);
       const options = await generateAuthenticationOptions({
         rpID: rp.rpId,
-        challenge: Buffer.from(challenge, 'base64url'),
+        challenge: challengeBytes(challenge),
         timeout: CEREMONY_TIMEOUT_MS,
         userVerification: 'required',
         allowCredentials: descriptors(rows),
@@ -301,7 +301,7 @@ export function createPasskeysService(deps: PasskeysDeps) {
       response: PasskeyAssertion,
       meta: RequestMeta = { ip: null, userAgent: null },
     ): Promise<boolean> {
-      const challenge = await useChallenge('step_up', response.response.clientDataJSON, userId);
+      const challenge = await takeChallenge('step_up', response.response.clientDataJSON, userId);
       if (!challenge) return false;
       const row = await passkeys.findByCredentialId(response.id);
       if (!row || row.userId !== userId) return false;

@@ -38,8 +38,13 @@ export function challengeOf(clientDataJSON: string): string | null {
 }
 
 /** The WebAuthn user handle of a user: the 16 bytes of their UUID (no personal data, §14.6.1). */
-export function userHandle(userId: string): Uint8Array {
-  return Buffer.from(userId.replaceAll('-', ''), 'hex');
+export function userHandle(userId: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(Buffer.from(userId.replaceAll('-', ''), 'hex'));
+}
+
+/** A base64url challenge as the bytes the option generators take (they base64url them back). */
+export function challengeBytes(challenge: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(Buffer.from(challenge, 'base64url'));
 }
 
 export interface Relying {
@@ -109,7 +114,7 @@ function normalise(response: PasskeyAssertion): AuthenticationResponseJSON {
 }
 
 export function normaliseRegistration(
-  response: RegistrationResponseJSON & { authenticatorAttachment?: unknown },
+  response: Omit<RegistrationResponseJSON, 'authenticatorAttachment'> & { authenticatorAttachment?: unknown },
 ): RegistrationResponseJSON {
   const { authenticatorAttachment, ...rest } = response;
   return {
