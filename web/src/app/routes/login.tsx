@@ -1,6 +1,7 @@
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { login } from '../../features/auth/api/login.js';
 import { LoginForm } from '../../features/auth/components/login-form.js';
+import { PasskeySignIn } from '../../features/passkeys/components/passkey-sign-in.js';
 import { useAuth } from '../../lib/auth-context.js';
 import { safeNext } from '../../lib/safe-redirect.js';
 import { useTitle } from '../../lib/use-title.js';
@@ -21,6 +22,12 @@ export function LoginPage() {
         <AuthNoticeAlert notice={state.notice} detail={state.detail} wantsPage={params.has('next')} />
         <LoginForm
           onSubmit={(body) => login(client, body)}
+          onSuccess={(result) => {
+            signedIn(result);
+            navigate(next, { replace: true });
+          }}
+        />
+        <PasskeySignIn
           onSuccess={(result) => {
             signedIn(result);
             navigate(next, { replace: true });

@@ -1,6 +1,7 @@
 import { useNavigate } from 'react-router';
 import { Alert } from '../../components/ui/alert.js';
 import { PasswordFeedback } from '../../features/auth/components/password-feedback.js';
+import { PasskeysSection } from '../../features/passkeys/components/passkeys-section.js';
 import { useLogoutAll } from '../../features/settings/api/logout-all.js';
 import { ConnectedAppsSection } from '../../features/settings/components/connected-apps-section.js';
 import { DataSection } from '../../features/settings/components/data-section.js';
@@ -35,6 +36,9 @@ export function SettingsPage() {
       </div>
       <div className="card">
         <PasswordForm email={user.email} feedback={(p) => <PasswordFeedback password={p} email={user.email} />} />
+      </div>
+      <div className="card">
+        <PasskeysSection email={user.email} />
       </div>
       <div className="card">
         <SessionsList />
