@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, eventsOf, expectProblem, me, setActive } from '../auth/support.js';
 import {
@@ -151,6 +152,26 @@ describe('registration (WebAuthn L3 §7.1)', () => {
     expectProblem(res, 400, 'BAD_REQUEST');
   });
 
+  it('an account has at most 20 passkeys', async () => {
+    const user = await register(t.app);
+    const early = await creationOptions(user); // fetched before the limit is reached
+    for (let i = 0; i < 20; i++) await addPasskey(user, createSoftAuthenticator());
+    const limit = 'An account can have at most 20 passkeys. Delete one first.';
+    expectProblem(
+      await post('/register/options', { password: user.password }, user.accessToken),
+      400,
+      'BAD_REQUEST',
+      limit,
+    );
+    const late = await post(
+      '/register/verify',
+      { response: createSoftAuthenticator().register(early) },
+      user.accessToken,
+    );
+    expectProblem(late, 400, 'BAD_REQUEST', limit);
+    expect(await list(user.accessToken)).toHaveLength(20);
+  });
+
   it('refuses a name that is empty, too long or holds control or invisible characters', async () => {
     const user = await register(t.app);
     for (const name of ['   ', 'x'.repeat(101), 'evil\u202Eexe', 'two\nlines']) {
@@ -291,6 +312,48 @@ describe('sign-in (WebAuthn L3 §7.2)', () => {
     await addPasskey(user, authenticator);
     const res = await loginVerify(authenticator.login(await loginOptions()), 'https://evil.example');
     expectProblem(res, 403, 'INVALID_ORIGIN');
+  });
+
+  it('REQUIRE_EMAIL_VERIFICATION applies as for passwords: an unconfirmed address gets 403, no session', async () => {
+    const strict = await createTestApp({ env: { REQUIRE_EMAIL_VERIFICATION: 'true' } });
+    try {
+      const email = `pk-${Date.now()}@example.com`;
+      const created = await strict.app.inject({
+        method: 'POST',
+        url: '/api/auth/register',
+        payload: { email, password: PASSWORD },
+      });
+      expect(created.statusCode).toBe(202);
+      const userId: string = created.json().user.id;
+      // The address is confirmed by its link: sign in, add a passkey, then the address is changed back to unconfirmed.
+      await strict.database.db.execute(sql`update users set email_verified_at = now() where id = ${userId}`);
+      const signedIn = await strict.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email, password: PASSWORD },
+      });
+      const token: string = signedIn.json().access_token;
+      const authenticator = createSoftAuthenticator();
+      const inject = (url: string, payload: object, bearerToken?: string) =>
+        strict.app.inject({
+          method: 'POST',
+          url: `/api/auth/passkeys${url}`,
+          payload,
+          headers: { origin: ORIGIN, ...(bearerToken ? bearer(bearerToken) : {}) },
+        });
+      const options = (await inject('/register/options', { password: PASSWORD }, token)).json();
+      expect((await inject('/register/verify', { response: authenticator.register(options) }, token)).statusCode).toBe(
+        201,
+      );
+      await strict.database.db.execute(sql`update users set email_verified_at = null where id = ${userId}`);
+
+      const loginOptions = (await inject('/login/options', {})).json();
+      const res = await inject('/login/verify', { response: authenticator.login(loginOptions) });
+      expectProblem(res, 403, 'EMAIL_NOT_VERIFIED');
+      expect(res.headers['set-cookie']).toBeUndefined();
+    } finally {
+      await strict.close();
+    }
   });
 
   it('a disabled account is refused after a valid proof', async () => {

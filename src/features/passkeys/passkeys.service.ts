@@ -46,6 +46,8 @@ type RegistrationResponse = import('zod').infer<typeof registrationResponse>;
 /** SPEC §3.9: one answer for every failed passkey sign-in (it tells nothing about which check failed). */
 const NOT_VERIFIED = 'This passkey could not be verified';
 const RP_NAME = 'Tasktalk';
+/** Enough for every device and password manager a person has; bounds excludeCredentials and the table. */
+export const MAX_PASSKEYS = 20;
 
 export function view(row: PasskeyRow): Passkey {
   return {
@@ -138,6 +140,9 @@ export function createPasskeysService(deps: PasskeysDeps) {
      */
     async registrationOptions(user: User): Promise<PasskeyCreationOptions> {
       const existing = await passkeys.listByUser(user.id);
+      if (existing.length >= MAX_PASSKEYS) {
+        throw new AppError('BAD_REQUEST', `An account can have at most ${MAX_PASSKEYS} passkeys. Delete one first.`);
+      }
       const challenge = await challenges.issue('register', user.id);
       const options = await generateRegistrationOptions({
         rpName: RP_NAME,
@@ -177,6 +182,10 @@ export function createPasskeysService(deps: PasskeysDeps) {
         throw new AppError('BAD_REQUEST', 'This passkey could not be registered. Please try again.');
       }
       const { info } = result;
+      // Options fetched in parallel must not add past the limit either.
+      if ((await passkeys.countByUser(user.id)) >= MAX_PASSKEYS) {
+        throw new AppError('BAD_REQUEST', `An account can have at most ${MAX_PASSKEYS} passkeys. Delete one first.`);
+      }
       const row = await passkeys.create({
         userId: user.id,
         credentialId: info.credential.id,
