@@ -74,7 +74,7 @@ export const passkeysSuite: Suite = {
           const section = page.getByRole('region', { name: 'Passkeys' });
           await section.getByText('No passkeys yet.').waitFor();
           await section.getByLabel('Passkey name (optional)').fill('Work laptop');
-          await section.getByLabel('Your password').fill(PASSWORD);
+          await section.getByLabel('Account password').fill(PASSWORD);
           await section.getByRole('button', { name: 'Add a passkey' }).click();
           await section.getByText('Passkey “Work laptop” added.').waitFor();
           const list = section.getByRole('list', { name: 'Your passkeys' });

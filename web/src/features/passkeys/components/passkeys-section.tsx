@@ -166,7 +166,7 @@ export function PasskeysSection({ email }: { email: string }) {
         />
         <input type="hidden" autoComplete="username" value={email} readOnly />
         <Field
-          label="Your password"
+          label="Account password"
           type="password"
           autoComplete="current-password"
           value={password}
