@@ -10,6 +10,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { projectRoot } from '../lib/project-root.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
@@ -82,9 +83,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
  * cluster made at `npm install` (scripts/pglite-template.ts) costs ~0.1 s, so a
  * fresh clone's first `npm start` is as quick as a restart.
  */
-export const PGLITE_TEMPLATE = fileURLToPath(
-  new URL('../../node_modules/.cache/tasktalk/pglite-template', import.meta.url),
-);
+export const PGLITE_TEMPLATE = join(projectRoot(), 'node_modules', '.cache', 'tasktalk', 'pglite-template');
 
 /**
  * PostgreSQL settings of the embedded database, sized for a small machine
@@ -146,6 +145,7 @@ async function openPglite(dataDir: string | undefined) {
   return PGlite.create(dataDir, pgliteOptions());
 }
 
+// Beside this module: src/db/migrations, or dist/migrations beside the bundle (scripts/build-server.mjs).
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 // Any constant works; it only has to be the same for every instance.
 const MIGRATION_LOCK = 727_001;

@@ -1,14 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
+import { projectRoot } from '../lib/project-root.js';
 import { AppError } from './errors.js';
 import { loopbackRedirect } from './loopback-redirect.js';
 
 /** The built web app (npm run build → web/dist). */
-export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+export const WEB_DIST = join(projectRoot(), 'web', 'dist');
 
 // Vite puts content-hashed files under /assets/: their URL changes with their
 // bytes, so browsers may keep them forever. index.html must be revalidated.

@@ -243,3 +243,15 @@ describe('timing (OWASP ASVS 5.0 V6.3.8)', () => {
     ).toBeLessThanOrEqual(1.2);
   });
 });
+
+describe('the dummy hash for unknown emails', () => {
+  it('is an argon2id hash with the parameters of every new hash, so burning costs one real verify', async () => {
+    const { ARGON2, DUMMY_HASH } = await import('../../src/features/auth/passwords.js');
+    expect(DUMMY_HASH).toMatch(
+      new RegExp(`^\\$argon2id\\$v=19\\$m=${ARGON2.memoryCost},t=${ARGON2.timeCost},p=${ARGON2.parallelism}\\$`),
+    );
+    const { verify } = await import('@node-rs/argon2');
+    // Well formed: verify runs and answers false for a guess instead of throwing.
+    await expect(verify(DUMMY_HASH, 'a guess')).resolves.toBe(false);
+  });
+});
