@@ -1,20 +1,15 @@
-import { generateAuthenticationOptions, generateRegistrationOptions } from '@simplewebauthn/server';
+import { generateRegistrationOptions } from '@simplewebauthn/server';
 import type { Config } from '../../config.js';
-import type {
-  Passkey,
-  PasskeyAssertion,
-  PasskeyCreationOptions,
-  PasskeyRequestOptions,
-  registrationResponse,
-} from '../../contracts/passkeys.js';
+import type { Passkey, PasskeyCreationOptions, registrationResponse } from '../../contracts/passkeys.js';
 import type { Db } from '../../db/client.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
-import type { AuthService, SignedIn } from '../auth/auth.service.js';
+import type { AuthService } from '../auth/auth.service.js';
 import type { RecordEvent, RequestMeta } from '../auth/events.js';
 import type { User, UsersRepository } from '../auth/users.repository.js';
 import { defaultPasskeyName } from './authenticator-names.js';
 import { type ChallengePurpose, createChallenges } from './challenges.js';
+import { type Ceremonies, createPasskeySignIn } from './passkey-sign-in.js';
 import { createPasskeysRepository, type PasskeyRow } from './passkeys.repository.js';
 import {
   ALGORITHMS,
@@ -24,7 +19,6 @@ import {
   normaliseRegistration,
   relyingParty,
   userHandle,
-  verifyAssertion,
   verifyRegistration,
 } from './webauthn.js';
 
@@ -43,8 +37,6 @@ export interface PasskeysDeps {
 
 type RegistrationResponse = import('zod').infer<typeof registrationResponse>;
 
-/** SPEC §3.9: one answer for every failed passkey sign-in (it tells nothing about which check failed). */
-const NOT_VERIFIED = 'This passkey could not be verified';
 const RP_NAME = 'Tasktalk';
 /** Enough for every device and password manager a person has; bounds excludeCredentials and the table. */
 export const MAX_PASSKEYS = 20;
@@ -60,17 +52,7 @@ export function view(row: PasskeyRow): Passkey {
   };
 }
 
-/**
- * RFC 8176 §2 for a passkey sign-in: `hwk` (proof of a hardware-bound key) for a
- * device-bound credential, `swk` (software-secured key) for one that may be synced
- * (backup eligible, WebAuthn L3 §6.1.3), and `mfa` always: possession plus the user
- * verification the authenticator did (a PIN or biometric, required here).
- */
-export function passkeyAmr(deviceType: string, backedUp: boolean): string[] {
-  return deviceType === 'multiDevice' || backedUp ? ['swk', 'mfa'] : ['hwk', 'mfa'];
-}
-
-/** Passkeys (SPEC §3.9; WebAuthn Level 3): registration, sign-in, step-up, management. */
+/** Passkeys (SPEC §3.9; WebAuthn Level 3): registration and management here, sign-in and step-up in passkey-sign-in.ts. */
 export function createPasskeysService(deps: PasskeysDeps) {
   const { config, db, clock, users, event, openSession, log } = deps;
   const rp = relyingParty(config);
@@ -86,39 +68,11 @@ export function createPasskeysService(deps: PasskeysDeps) {
     return challenge;
   }
 
-  /**
-   * Checks an assertion against one stored passkey and records its use. WebAuthn
-   * L3 §6.1.1 / §7.2 step 22: a signature counter that is non-zero on either side
-   * and does not grow suggests a cloned authenticator: refused and recorded.
-   */
-  async function assert(response: PasskeyAssertion, challenge: string, row: PasskeyRow, meta: RequestMeta) {
-    const result = await verifyAssertion(rp, response, challenge, row);
-    if (!result.ok) {
-      log.info({ passkey_id: row.id, reason: result.reason }, 'passkey assertion refused');
-      return null;
-    }
-    const { newCounter, credentialBackedUp, credentialDeviceType } = result.info;
-    const regressed = (newCounter > 0 || row.signCount > 0) && newCounter <= row.signCount;
-    const recorded =
-      !regressed &&
-      (await passkeys.recordUse(row.id, {
-        previous: row.signCount,
-        counter: newCounter,
-        backedUp: credentialBackedUp,
-        at: new Date(now()),
-      }));
-    if (!recorded) {
-      await event('passkey_counter_regression', row.userId, meta, {
-        passkey_id: row.id,
-        stored: row.signCount,
-        received: newCounter,
-      });
-      return null;
-    }
-    return { deviceType: credentialDeviceType, backedUp: credentialBackedUp };
-  }
+  const ceremonies: Ceremonies = { rp, challenges, passkeys, now, event, log, takeChallenge, descriptors };
 
   return {
+    ...createPasskeySignIn(ceremonies, { users, openSession }),
+
     /** GET /passkeys: the user's passkeys, oldest first. */
     async list(userId: string): Promise<Passkey[]> {
       return (await passkeys.listByUser(userId)).map(view);
@@ -216,105 +170,6 @@ export function createPasskeysService(deps: PasskeysDeps) {
       const row = await passkeys.remove(userId, id);
       if (!row) throw new AppError('NOT_FOUND', 'Passkey not found');
       await event('passkey_deleted', userId, meta, { passkey_id: id });
-    },
-
-    /**
-     * POST /passkeys/login/options: request options without allowCredentials, so the
-     * browser offers the discoverable credentials it has for this RP (WebAuthn L3
-     * §5.5; no email asked, none revealed); user verification required.
-     */
-    async loginOptions(): Promise<PasskeyRequestOptions> {
-      const challenge = await challenges.issue('login', null);
-      const options = await generateAuthenticationOptions({
-        rpID: rp.rpId,
-        challenge: challengeBytes(challenge),
-        timeout: CEREMONY_TIMEOUT_MS,
-        userVerification: 'required',
-      });
-      return options as PasskeyRequestOptions;
-    },
-
-    /**
-     * POST /passkeys/login/verify: §7.2 for a discoverable credential, then a session
-     * with amr `hwk|swk` + `mfa`. Every failed check is the same 401
-     * INVALID_CREDENTIALS ("This passkey could not be verified"); a disabled account
-     * is 403 ACCOUNT_DISABLED and an unverified address (REQUIRE_EMAIL_VERIFICATION)
-     * 403 EMAIL_NOT_VERIFIED, both only after a valid proof, as for passwords.
-     */
-    async login(
-      response: PasskeyAssertion,
-      meta: RequestMeta,
-      isKnownDevice: (userId: string) => Promise<boolean>,
-    ): Promise<SignedIn> {
-      const fail = async (userId: string | null, reason: string): Promise<never> => {
-        if (userId) await event('login_failed', userId, meta, { method: 'passkey', reason });
-        throw new AppError('INVALID_CREDENTIALS', NOT_VERIFIED);
-      };
-      const challenge = await takeChallenge('login', response.response.clientDataJSON, null);
-      const row = await passkeys.findByCredentialId(response.id);
-      if (!challenge) return fail(row?.userId ?? null, 'challenge');
-      if (!row) return fail(null, 'unknown_credential');
-      // §7.2 step 6: a discoverable credential names its user; it must be the owner.
-      const handle = response.response.userHandle;
-      if (!handle || handle !== Buffer.from(userHandle(row.userId)).toString('base64url')) {
-        return fail(row.userId, 'user_handle');
-      }
-      const used = await assert(response, challenge, row, meta);
-      if (!used) return fail(row.userId, 'assertion');
-      const user = await users.findById(row.userId);
-      if (!user) return fail(null, 'unknown_user');
-      if (!user.isActive) {
-        await event('login_failed', user.id, meta, { method: 'passkey', reason: 'disabled' });
-        throw new AppError('ACCOUNT_DISABLED');
-      }
-      // openSession runs the sign-in hooks: EMAIL_NOT_VERIFIED, the new-device mail.
-      return openSession(
-        user,
-        meta,
-        {
-          amr: passkeyAmr(used.deviceType, used.backedUp),
-          event: 'passkey_login',
-          detail: { passkey_id: row.id },
-          lastLogin: true,
-        },
-        await isKnownDevice(user.id),
-      );
-    },
-
-    /**
-     * POST /passkeys/step-up/options: request options limited to the user's own
-     * passkeys, bound to the user. 404 NOT_FOUND when they have none.
-     */
-    async stepUpOptions(userId: string): Promise<PasskeyRequestOptions> {
-      const rows = await passkeys.listByUser(userId);
-      if (rows.length === 0) throw new AppError('NOT_FOUND', 'You have no passkey to confirm with');
-      const challenge = await challenges.issue('step_up', userId);
-      const options = await generateAuthenticationOptions({
-        rpID: rp.rpId,
-        challenge: challengeBytes(challenge),
-        timeout: CEREMONY_TIMEOUT_MS,
-        userVerification: 'required',
-        allowCredentials: descriptors(rows),
-      });
-      return options as PasskeyRequestOptions;
-    },
-
-    /**
-     * The passkey proof of a step-up (SPEC §3.9): true when `response` answers an
-     * outstanding step-up challenge of `userId` (used up by this call) with one of
-     * that user's own passkeys, user verified, counter rule kept. False otherwise,
-     * never an error: the caller answers INVALID_MFA_CODE and spends the budget.
-     */
-    async verifyStepUp(
-      userId: string,
-      response: PasskeyAssertion,
-      meta: RequestMeta = { ip: null, userAgent: null },
-    ): Promise<boolean> {
-      const challenge = await takeChallenge('step_up', response.response.clientDataJSON, userId);
-      if (!challenge) return false;
-      const row = await passkeys.findByCredentialId(response.id);
-      if (!row || row.userId !== userId) return false;
-      return (await assert(response, challenge, row, meta)) !== null;
     },
   };
 }
