@@ -9,6 +9,7 @@ import Fastify, {
 } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
+import type { PasskeyAssertion } from './contracts/passkeys.js';
 import type { Database } from './db/client.js';
 import { tunePglitePlanner } from './db/pglite-planner.js';
 import { accountDataRoutes } from './features/account/account-data.routes.js';
@@ -28,6 +29,7 @@ import { registerMcp } from './features/mcp/mcp.routes.js';
 import { mfaRoutes } from './features/mfa/mfa.routes.js';
 import { createMfa } from './features/mfa/mfa.service.js';
 import { createOAuthModule, type OAuthModuleDeps } from './features/oauth/oauth.module.js';
+import { createPasskeysModule } from './features/passkeys/passkeys.module.js';
 import { recoveryRoutes } from './features/recovery/recovery.routes.js';
 import { createRecoveryService, recoveryHooks } from './features/recovery/recovery.service.js';
 import { signupRoutes } from './features/signup/signup.routes.js';
@@ -174,6 +176,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reauthenticate: auth.service.reauthenticate,
     event,
   });
+  const passkeys = createPasskeysModule({ config, db, clock, auth, event, log: app.log });
+  // A passkey answers a step-up, and counts among a two-factor login's `methods` (SPEC §3.9).
+  mfa.usePasskeys({
+    countPasskeys: passkeys.countPasskeys,
+    verifyStepUp: (userId, response) => passkeys.verifyPasskeyStepUp(userId, response as PasskeyAssertion),
+  });
   app.decorateRequest('principal', null);
   const oauth = await createOAuthModule({
     config,
@@ -244,6 +252,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
     { prefix: '/api/auth' },
   );
+  await passkeys.register(app);
   await app.register(tasksRoutes({ db: database.db, guard: auth.guard, clock }));
   await registerChat(app, { config, db: database.db, guard: auth.guard, clock, log: app.log });
   await oauth.register(app);
@@ -261,6 +270,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('auth', auth);
   app.decorate('mail', { mailer, recovery });
   app.decorate('mfa', mfa);
+  app.decorate('passkeys', passkeys);
   return app;
 }
 
@@ -271,5 +281,7 @@ declare module 'fastify' {
     mail: { mailer: ReturnType<typeof createMailer>; recovery: ReturnType<typeof createRecoveryService> };
     /** Second factors (features/mfa): `usePasskeys` lets the passkeys feature answer challenges and step-ups. */
     mfa: ReturnType<typeof createMfa>;
+    /** Passkeys (features/passkeys): ceremonies, and step-up verification lent to mfa. */
+    passkeys: ReturnType<typeof createPasskeysModule>;
   }
 }

@@ -123,6 +123,10 @@ const envSchema = z.object({
       return key;
     })
     .optional(),
+  WEBAUTHN_RP_ID: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, { error: 'must be a host name such as example.com (no scheme, port or path)' })
+    .optional(),
 });
 
 /** 32 bytes (AES-256) as 64 hex digits or base64/base64url; null otherwise. */
@@ -196,6 +200,8 @@ export interface Config {
    * kept in the database (docs/decisions/015-second-factors.md).
    */
   mfaEncryptionKey: Buffer | undefined;
+  /** Passkeys (SPEC §3.9): the relying party id and the origins their ceremonies may come from. */
+  webauthn: { rpId: string; origins: string[] };
   trustProxy: boolean | number | string;
   bodyLimit: number;
   openai: {
@@ -308,6 +314,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     );
   }
 
+  // WebAuthn L3 §5.1.4.1 / §7.1 step 9: the RP id is the origin's host or a registrable
+  // suffix of it; a passkey works only under the id it was created for.
+  const rpId = (env.WEBAUTHN_RP_ID ?? parsedPublic.hostname).toLowerCase();
+  if (parsedPublic.hostname !== rpId && !parsedPublic.hostname.endsWith(`.${rpId}`)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  WEBAUTHN_RP_ID: must be PUBLIC_URL's host (${parsedPublic.hostname}) or a parent domain of it (got ${JSON.stringify(rpId)})`,
+    );
+  }
+
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -352,6 +367,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     signupMode: env.SIGNUP_MODE,
     requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
     mfaEncryptionKey: env.MFA_ENCRYPTION_KEY,
+    // PUBLIC_URL's origin, and CORS_ORIGINS under the RP id (the dev server on :5173).
+    // Not other loopback names: they are redirected to PUBLIC_URL (decision 008), and
+    // 127.0.0.1 could not use a passkey made for localhost anyway.
+    webauthn: {
+      rpId,
+      origins: [parsedPublic.origin, ...corsOrigins.map((o) => new URL(o).origin)].filter((origin) => {
+        const host = new URL(origin).hostname;
+        return host === rpId || host.endsWith(`.${rpId}`);
+      }),
+    },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     bodyLimit: env.BODY_LIMIT,
     openai: {

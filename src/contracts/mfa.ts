@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authenticationResponse } from './passkeys.js';
 
 /**
  * Shapes of /api/auth/mfa (SPEC §3.9) and of the step-up fields that other
@@ -20,9 +21,9 @@ export const recoveryCodeSchema = z
   .max(32, { error: 'Enter one of your recovery codes' });
 
 /** A WebAuthn AuthenticationResponseJSON (from POST /passkeys/step-up/options), checked by the passkeys feature. */
-export const passkeyProofSchema = z
-  .record(z.string(), z.unknown())
-  .meta({ description: 'WebAuthn AuthenticationResponseJSON answering POST /api/auth/passkeys/step-up/options' });
+export const passkeyProofSchema = authenticationResponse.meta({
+  description: 'WebAuthn AuthenticationResponseJSON answering POST /api/auth/passkeys/step-up/options',
+});
 
 const password = z
   .string({ error: 'Password is required' })

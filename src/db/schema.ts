@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   date,
   index,
   inet,
@@ -491,3 +492,53 @@ export const encryptionKeys = pgTable('encryption_keys', {
   keyMaterial: text('key_material').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
+
+/** Raw bytes (a COSE public key): Buffer from postgres.js, Uint8Array from PGlite. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * Passkeys: WebAuthn credentials registered by a user (SPEC §3.9,
+ * src/features/passkeys/). `credential_id` is the credential's raw id, base64url;
+ * `public_key` its COSE key. `sign_count` is the authenticator's signature
+ * counter (WebAuthn L3 §6.1.1), kept to refuse one that goes backwards.
+ */
+export const passkeys = pgTable(
+  'passkeys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    credentialId: text('credential_id').notNull(),
+    publicKey: bytea('public_key').notNull(),
+    signCount: bigint('sign_count', { mode: 'number' }).notNull().default(0),
+    transports: text('transports').array().notNull().default(sql`'{}'::text[]`),
+    /** singleDevice | multiDevice (the BE flag at registration). */
+    deviceType: text('device_type').notNull(),
+    /** The BS flag of the latest ceremony: the credential is synced to other devices. */
+    backedUp: boolean('backed_up').notNull(),
+    aaguid: text('aaguid'),
+    name: text('name').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastUsedAt: ts('last_used_at'),
+  },
+  (t) => [uniqueIndex('passkeys_credential_id_key').on(t.credentialId), index('passkeys_user_idx').on(t.userId)],
+);
+
+/**
+ * Outstanding WebAuthn challenges (SPEC §3.9): only the SHA-256 of each random
+ * challenge is kept, bound to its purpose (register, login, step_up) and, except
+ * for login, to the user. Single use (deleted by the statement that accepts it)
+ * and five minutes long.
+ */
+export const webauthnChallenges = pgTable(
+  'webauthn_challenges',
+  {
+    challengeHash: text('challenge_hash').primaryKey(),
+    purpose: text('purpose').notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('webauthn_challenges_expiry_idx').on(t.expiresAt)],
+);

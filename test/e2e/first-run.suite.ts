@@ -24,7 +24,7 @@ export const firstRunSuite: Suite = {
           watchErrors(context, errors);
           const visitor = await context.newPage();
           await visitor.goto(`${url}/login`);
-          await visitor.getByRole('button', { name: 'Sign in' }).waitFor();
+          await visitor.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
           await checkAccessibility(visitor, 'login');
           await visitor.goto(`${url}/register`);
           await visitor.getByRole('button', { name: 'Create account' }).waitFor();

@@ -78,7 +78,7 @@ export const oauthConsentSuite: Suite = {
           await page.getByRole('heading', { name: 'Sign in to Tasktalk' }).waitFor();
           await page.getByLabel('Email').fill(EMAIL);
           await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-          await page.getByRole('button', { name: 'Sign in' }).click();
+          await page.getByRole('button', { name: 'Sign in', exact: true }).click();
           await page.getByRole('heading', { name: 'Connect E2E Client to Tasktalk?' }).waitFor();
           assert.equal(new URL(page.url()).pathname, '/oauth/consent');
           const text = (await page.locator('.consent').textContent()) ?? '';

@@ -82,7 +82,7 @@ export const recoverySuite: Suite = {
 
           // The first browser's session was revoked: its next refresh lands on the login page.
           await page.reload();
-          await page.getByRole('button', { name: 'Sign in' }).waitFor();
+          await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
 
           // The link is dead after use.
           await forgetful.goto(`${url}${path}`);
@@ -93,10 +93,10 @@ export const recoverySuite: Suite = {
           // The old password fails, the new one works.
           await page.getByLabel('Email').fill(EMAIL);
           await page.getByLabel('Password').fill(PASSWORD);
-          await page.getByRole('button', { name: 'Sign in' }).click();
+          await page.getByRole('button', { name: 'Sign in', exact: true }).click();
           await page.getByText('Invalid email or password').waitFor();
           await page.getByLabel('Password').fill(NEW_PASSWORD);
-          await page.getByRole('button', { name: 'Sign in' }).click();
+          await page.getByRole('button', { name: 'Sign in', exact: true }).click();
           await page.getByRole('navigation', { name: 'Main' }).waitFor();
         },
       },

@@ -177,7 +177,7 @@ export function scenario(browser: Browser, url: string, errors: string[], screen
         await c.goto(`${url}/login?next=/settings`);
         await c.getByLabel('Email').fill(EMAIL_A);
         await c.getByLabel('Password').fill(PASSWORD);
-        await c.getByRole('button', { name: 'Sign in' }).click();
+        await c.getByRole('button', { name: 'Sign in', exact: true }).click();
         await c.getByRole('heading', { name: 'Devices' }).waitFor();
         const signOut = c.getByRole('button', { name: /^Sign out / });
         await signOut.first().waitFor();
@@ -228,7 +228,7 @@ export function scenario(browser: Browser, url: string, errors: string[], screen
         await g.getByRole('button', { name: 'Log out everywhere' }).click();
         await g.waitForURL((u) => u.pathname === '/login');
         await g.reload(); // the refresh cookie is gone too: still signed out
-        await g.getByRole('button', { name: 'Sign in' }).waitFor();
+        await g.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
         await assertFits(g);
         await snap(g, '10-login-375px');
         await phone.close();
@@ -267,7 +267,7 @@ export function scenario(browser: Browser, url: string, errors: string[], screen
         await h.goto(`${url}/login`);
         await h.getByLabel('Email').fill('hopper@example.com');
         await h.getByLabel('Password').fill(PASSWORD);
-        await h.getByRole('button', { name: 'Sign in' }).click();
+        await h.getByRole('button', { name: 'Sign in', exact: true }).click();
         await h.getByText('Invalid email or password').waitFor();
         await snap(h, '11-login-after-account-deleted');
         await ctx.close();

@@ -3,6 +3,7 @@ import { chatLlmSuite } from './chat-llm.suite.js';
 import { firstRunSuite, wrongAddressSuite } from './first-run.suite.js';
 import { loginCsrfSuite } from './login-csrf.suite.js';
 import { oauthConsentSuite } from './oauth-consent.suite.js';
+import { passkeysSuite } from './passkeys.suite.js';
 import { recoverySuites } from './recovery.suite.js';
 import { scenario } from './scenario.js';
 import { timeZoneSuite } from './time-zone.suite.js';
@@ -48,4 +49,5 @@ export const SUITES: Suite[] = [
   loginCsrfSuite,
   ...recoverySuites,
   totpLoginSuite,
+  passkeysSuite,
 ];

@@ -40,7 +40,13 @@ export type AuthEventType =
   | 'admin_sessions_revoked'
   | 'admin_key_rotated'
   | 'admin_invite_created'
-  | 'admin_reset_link_created';
+  | 'admin_reset_link_created'
+  // Passkeys (SPEC §3.9):
+  | 'passkey_registered'
+  | 'passkey_renamed'
+  | 'passkey_deleted'
+  | 'passkey_login'
+  | 'passkey_counter_regression';
 
 export interface RequestMeta {
   ip: string | null;

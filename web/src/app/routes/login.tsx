@@ -5,6 +5,7 @@ import { login } from '../../features/auth/api/login.js';
 import { LoginForm } from '../../features/auth/components/login-form.js';
 import { verifyMfa } from '../../features/mfa/api/verify-mfa.js';
 import { MfaLoginStep } from '../../features/mfa/components/mfa-login-step.js';
+import { PasskeySignIn } from '../../features/passkeys/components/passkey-sign-in.js';
 import { useAuth } from '../../lib/auth-context.js';
 import { safeNext } from '../../lib/safe-redirect.js';
 import { useTitle } from '../../lib/use-title.js';
@@ -26,24 +27,43 @@ export function LoginPage() {
         <h1 id="login-title">Sign in to Tasktalk</h1>
         <AuthNoticeAlert notice={state.notice} detail={state.detail} wantsPage={params.has('next')} />
         {challenge ? (
-          <MfaLoginStep
-            challenge={challenge}
-            onSubmit={(body) => verifyMfa(client, body)}
-            onSuccess={(result) => {
-              signedIn(result);
-              navigate(next, { replace: true });
-            }}
-            onBack={() => setChallenge(null)}
-          />
+          <>
+            <MfaLoginStep
+              challenge={challenge}
+              onSubmit={(body) => verifyMfa(client, body)}
+              onSuccess={(result) => {
+                signedIn(result);
+                navigate(next, { replace: true });
+              }}
+              onBack={() => setChallenge(null)}
+            />
+            {/* A passkey sign-in is itself two factors (SPEC §3.9): offered when the account has one. */}
+            {challenge.methods.includes('passkey') && (
+              <PasskeySignIn
+                onSuccess={(result) => {
+                  signedIn(result);
+                  navigate(next, { replace: true });
+                }}
+              />
+            )}
+          </>
         ) : (
-          <LoginForm
-            onSubmit={(body) => login(client, body)}
-            onSuccess={(result) => {
-              if ('mfa_required' in result) return setChallenge(result);
-              signedIn(result);
-              navigate(next, { replace: true });
-            }}
-          />
+          <>
+            <LoginForm
+              onSubmit={(body) => login(client, body)}
+              onSuccess={(result) => {
+                if ('mfa_required' in result) return setChallenge(result);
+                signedIn(result);
+                navigate(next, { replace: true });
+              }}
+            />
+            <PasskeySignIn
+              onSuccess={(result) => {
+                signedIn(result);
+                navigate(next, { replace: true });
+              }}
+            />
+          </>
         )}
         <p className="switch">
           <Link to="/forgot-password">Forgot password?</Link>

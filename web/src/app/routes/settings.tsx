@@ -2,6 +2,7 @@ import { useNavigate } from 'react-router';
 import { Alert } from '../../components/ui/alert.js';
 import { PasswordFeedback } from '../../features/auth/components/password-feedback.js';
 import { TwoFactorSection } from '../../features/mfa/components/two-factor-section.js';
+import { PasskeysSection } from '../../features/passkeys/components/passkeys-section.js';
 import { useLogoutAll } from '../../features/settings/api/logout-all.js';
 import { ConnectedAppsSection } from '../../features/settings/components/connected-apps-section.js';
 import { DataSection } from '../../features/settings/components/data-section.js';
@@ -39,6 +40,7 @@ export function SettingsPage() {
       </div>
       <div className="card">
         <TwoFactorSection email={user.email} />
+        <PasskeysSection email={user.email} />
       </div>
       <div className="card">
         <SessionsList />

@@ -34,7 +34,7 @@ export function LoginForm({ onSubmit, onSuccess }: Props) {
         label="Email"
         type="email"
         name="email"
-        autoComplete="username"
+        autoComplete="username webauthn"
         required
         value={email}
         onChange={(e) => {
