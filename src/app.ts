@@ -178,7 +178,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const passkeys = createPasskeysModule({ config, db, clock, auth, event, log: app.log });
   // A passkey answers a step-up, and counts among a two-factor login's `methods` (SPEC §3.9).
-  mfa.usePasskeys({
+  mfa.attachPasskeys({
     countPasskeys: passkeys.countPasskeys,
     verifyStepUp: (userId, response) => passkeys.verifyPasskeyStepUp(userId, response as PasskeyAssertion),
   });
@@ -279,7 +279,7 @@ declare module 'fastify' {
     auth: Awaited<ReturnType<typeof createAuthModule>>;
     /** The mail queue and deferred reset requests (tests wait on them). */
     mail: { mailer: ReturnType<typeof createMailer>; recovery: ReturnType<typeof createRecoveryService> };
-    /** Second factors (features/mfa): `usePasskeys` lets the passkeys feature answer challenges and step-ups. */
+    /** Second factors (features/mfa): `attachPasskeys` lets the passkeys feature answer challenges and step-ups. */
     mfa: ReturnType<typeof createMfa>;
     /** Passkeys (features/passkeys): ceremonies, and step-up verification lent to mfa. */
     passkeys: ReturnType<typeof createPasskeysModule>;

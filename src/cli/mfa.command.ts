@@ -1,6 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
-import { rowsOf } from '../db/client.js';
-import { mfaRecoveryCodes, mfaTokens, mfaTotp } from '../db/schema.js';
+import { eq } from 'drizzle-orm';
+import { mfaRecoveryCodes, mfaTokens, mfaTotp, passkeys } from '../db/schema.js';
 import { createUsersRepository, normalizeEmail } from '../features/auth/users.repository.js';
 import { CliError, type Command, helpOption, out, parseCommand, plural, positionals } from './cli.js';
 import { withDatabase } from './context.js';
@@ -47,19 +46,19 @@ account's second factor.
         .where(eq(mfaRecoveryCodes.userId, user.id))
         .returning({ id: mfaRecoveryCodes.id });
       await db.delete(mfaTokens).where(eq(mfaTokens.userId, user.id));
-      let passkeys: number | null = null;
-      if (values.passkeys) passkeys = await deletePasskeys(db, user.id);
+      let passkeysDeleted: number | null = null;
+      if (values.passkeys) passkeysDeleted = await deletePasskeys(db, user.id);
       const wasOn = totp.some((row) => row.enabledAt !== null);
       await recordAdminEvent(db, 'mfa_reset', user.id, {
         actor: 'cli',
         totp_was_enabled: wasOn,
         recovery_codes_deleted: codes.length,
-        ...(passkeys !== null ? { passkeys_deleted: passkeys } : {}),
+        ...(passkeysDeleted !== null ? { passkeys_deleted: passkeysDeleted } : {}),
       });
       const parts = [
         wasOn ? 'authenticator app turned off' : 'authenticator app was not on',
         `${plural(codes.length, 'recovery code')} deleted`,
-        ...(passkeys !== null ? [`${plural(passkeys, 'passkey')} deleted`] : []),
+        ...(passkeysDeleted !== null ? [`${plural(passkeysDeleted, 'passkey')} deleted`] : []),
       ];
       out(`Reset two-factor authentication of ${user.email}: ${parts.join(', ')}.`);
       out('They can now sign in with their password alone and set it up again in Settings.');
@@ -68,15 +67,9 @@ account's second factor.
   },
 };
 
-/** Deletes the user's passkeys when the passkeys feature's table exists; returns how many. */
+/** Deletes the user's passkeys (`--passkeys`: a lost phone may hold one); returns how many. */
 async function deletePasskeys(db: Parameters<typeof recordAdminEvent>[0], userId: string): Promise<number> {
-  const [exists] = rowsOf<{ t: string | null }>(
-    await db.execute(sql`select to_regclass('public.passkeys')::text as t`),
-  );
-  if (!exists?.t) throw new CliError('This version has no passkeys; run without --passkeys');
-  const deleted = rowsOf<{ id: unknown }>(
-    await db.execute(sql`delete from passkeys where user_id = ${userId} returning 1 as id`),
-  );
+  const deleted = await db.delete(passkeys).where(eq(passkeys.userId, userId)).returning({ id: passkeys.id });
   return deleted.length;
 }
 

@@ -63,6 +63,7 @@ export const userSchema = z
     email_verified: z
       .boolean()
       .meta({ description: 'Whether the current email address was confirmed by a mailed link' }),
+    mfa_enabled: z.boolean().meta({ description: 'Whether an authenticator app is required at sign-in (SPEC §3.9)' }),
     time_zone: z
       .string()
       .nullable()

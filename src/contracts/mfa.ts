@@ -32,7 +32,7 @@ const password = z
 
 /**
  * Step-up fields (SPEC §3.9): the password and, when two-factor authentication is
- * on, one second factor. Without one such a user gets 403 MFA_REQUIRED with `methods`.
+ * on, one second factor. Without one such a user gets 401 MFA_REQUIRED with `methods`.
  */
 export const stepUpFields = {
   password,

@@ -36,6 +36,11 @@ export const users = pgTable(
     timeZone: text('time_zone'),
     /** When the current email address was proved by a link sent to it (SPEC §3.8); null until then. */
     emailVerifiedAt: ts('email_verified_at'),
+    /**
+     * An authenticator app is enabled (SPEC §3.1 `mfa_enabled`): kept by a trigger
+     * on mfa_totp (migration 0018), so no write path can forget it.
+     */
+    mfaEnabled: boolean('mfa_enabled').notNull().default(false),
   },
   (t) => [uniqueIndex('users_email_key').on(t.email)],
 );

@@ -22,13 +22,13 @@ export const ERRORS = {
     title: 'Forbidden',
     detail: 'Please verify your email address first: we have sent you a new link',
   },
-  // Second factors (SPEC §3.9; the contract of issue 14): MFA_REQUIRED also carries `methods`.
+  // Second factors (SPEC §3 error table, §3.9): MFA_REQUIRED also carries `methods`.
   MFA_REQUIRED: {
-    status: 403,
-    title: 'Forbidden',
+    status: 401,
+    title: 'Unauthorized',
     detail: 'This change needs your second factor: a code from your authenticator app, a recovery code or a passkey',
   },
-  INVALID_MFA_CODE: { status: 400, title: 'Bad Request', detail: 'Invalid verification code' },
+  INVALID_MFA_CODE: { status: 401, title: 'Unauthorized', detail: 'Invalid verification code' },
   INVALID_MFA_TOKEN: {
     status: 401,
     title: 'Unauthorized',

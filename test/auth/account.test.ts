@@ -27,13 +27,21 @@ const changePassword = (token: string, current_password: string, new_password: s
   });
 
 describe('GET /api/auth/me', () => {
-  it('returns exactly {id, email, name, created_at, email_verified, time_zone} (SPEC §3.1; time_zone null until set)', async () => {
+  it('returns exactly {id, email, name, created_at, email_verified, mfa_enabled, time_zone} (SPEC §3.1; time_zone null until set)', async () => {
     const user = await register(t.app);
     const res = await me(t.app, user.accessToken);
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const body = res.json();
-    expect(Object.keys(body).sort()).toEqual(['created_at', 'email', 'email_verified', 'id', 'name', 'time_zone']);
+    expect(Object.keys(body).sort()).toEqual([
+      'created_at',
+      'email',
+      'email_verified',
+      'id',
+      'mfa_enabled',
+      'name',
+      'time_zone',
+    ]);
     expect(body).toMatchObject({
       id: user.userId,
       email: user.email,

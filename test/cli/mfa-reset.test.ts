@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { passkeys } from '../../src/db/schema.js';
 import { eventsOf } from '../auth/support.js';
-import { register } from '../helpers/app.js';
+import { type Registered, register } from '../helpers/app.js';
 import { alignClock, enableTotp, passwordLogin } from '../mfa/support.js';
 import { runCli } from './run-cli.js';
 import { pgliteTarget, type Target } from './targets.js';
@@ -36,6 +37,36 @@ describe('users mfa-reset', () => {
         expect(login.json().access_token).toEqual(expect.any(String));
         const [event] = await eventsOf(t.database.db, user.userId, 'mfa_reset');
         expect(event?.detail).toMatchObject({ actor: 'cli', totp_was_enabled: true, recovery_codes_deleted: 10 });
+      });
+    },
+    SLOW,
+  );
+
+  it(
+    '--passkeys also deletes the user’s passkeys (a lost phone may hold one), and only theirs',
+    async () => {
+      const [user, other] = await target.withApp(async (t) => {
+        const users = [await register(t.app), await register(t.app)];
+        for (const [i, u] of users.entries())
+          await t.database.db.insert(passkeys).values({
+            userId: u.userId,
+            credentialId: `credential-${u.userId}-${i}`,
+            publicKey: new Uint8Array([1, 2, 3]),
+            deviceType: 'multiDevice',
+            backedUp: true,
+            name: 'Phone',
+          });
+        return users as [Registered, Registered];
+      });
+      const res = await runCli(['users', 'mfa-reset', user.email, '--passkeys'], { env: target.env });
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).toContain('authenticator app was not on, 0 recovery codes deleted, 1 passkey deleted.');
+      await target.withApp(async (t) => {
+        const left = await t.database.db.select({ userId: passkeys.userId }).from(passkeys);
+        expect(left.map((row) => row.userId)).not.toContain(user.userId);
+        expect(left.map((row) => row.userId)).toContain(other.userId);
+        const [event] = await eventsOf(t.database.db, user.userId, 'mfa_reset');
+        expect(event?.detail).toMatchObject({ actor: 'cli', passkeys_deleted: 1 });
       });
     },
     SLOW,

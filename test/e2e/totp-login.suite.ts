@@ -48,7 +48,7 @@ async function signInWithPassword(page: Page, url: string) {
   await page.goto(`${url}/login`);
   await page.getByLabel('Email').fill(EMAIL);
   await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('heading', { name: 'Two-factor authentication' }).waitFor();
 }
 
@@ -103,7 +103,7 @@ export const totpLoginSuite: Suite = {
         name: 'sign out, sign in: the password asks for the code; a wrong code is refused, the current one signs in',
         async run() {
           await page.getByRole('button', { name: 'Log out', exact: true }).click();
-          await page.getByRole('button', { name: 'Sign in' }).waitFor();
+          await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
           await signInWithPassword(page, url);
           const code = page.getByLabel('Authentication code');
           assert.equal(await code.getAttribute('autocomplete'), 'one-time-code');
@@ -151,7 +151,7 @@ export const totpLoginSuite: Suite = {
           await third.getByRole('button', { name: 'Verify' }).click();
           await third.getByText(/not valid or was already used/).waitFor();
           await third.getByRole('button', { name: /Back to email and password/ }).click();
-          await third.getByRole('button', { name: 'Sign in' }).waitFor();
+          await third.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
         },
       },
     ];

@@ -16,14 +16,22 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
+/** An AuthenticationResponseJSON in shape (SPEC §3.9 step-up `passkey`), signed by nobody. */
+const assertion = (id: string) => ({
+  id,
+  rawId: id,
+  type: 'public-key',
+  response: { clientDataJSON: 'e30', authenticatorData: 'AAAA', signature: 'AAAA' },
+  clientExtensionResults: {},
+});
 const wrongCode = (secret: string) => (totpAt(secret, t.clock.now()) === '000000' ? '111111' : '000000');
 
 describe('step-up', () => {
-  it('turning TOTP off needs both factors: password alone is 403 MFA_REQUIRED with methods; wrong password or code refused', async () => {
+  it('turning TOTP off needs both factors: password alone is 401 MFA_REQUIRED with methods; wrong password or code refused', async () => {
     const user = await register(t.app);
     const { secret } = await enableTotp(t.app, t.clock, user);
     const alone = await mfaRequest(t.app, 'DELETE', '/mfa/totp', user.accessToken, { password: PASSWORD });
-    const body = expectProblem(alone, 403, 'MFA_REQUIRED') as { methods?: string[] };
+    const body = expectProblem(alone, 401, 'MFA_REQUIRED') as { methods?: string[] };
     expect(body.methods).toEqual(['totp', 'recovery_code']);
     expectProblem(
       await mfaRequest(t.app, 'DELETE', '/mfa/totp', user.accessToken, {
@@ -35,7 +43,7 @@ describe('step-up', () => {
     );
     expectProblem(
       await mfaRequest(t.app, 'DELETE', '/mfa/totp', user.accessToken, { password: PASSWORD, code: wrongCode(secret) }),
-      400,
+      401,
       'INVALID_MFA_CODE',
     );
     // Still on.
@@ -72,7 +80,7 @@ describe('step-up', () => {
     expect(fresh.some((c) => recoveryCodes.includes(c))).toBe(false);
     expectProblem(
       await verify(t.app, { mfa_token: await mfaToken(t.app, user.email), recovery_code: recoveryCodes[1] }),
-      400,
+      401,
       'INVALID_MFA_CODE',
     );
     const ok = await verify(t.app, { mfa_token: await mfaToken(t.app, user.email), recovery_code: fresh[1] });
@@ -95,10 +103,11 @@ describe('step-up', () => {
 
     const user = await register(t.app);
     const { secret } = await enableTotp(t.app, t.clock, user);
-    expectProblem(await pat(user.accessToken), 403, 'MFA_REQUIRED');
-    expectProblem(await pat(user.accessToken, { code: wrongCode(secret) }), 400, 'INVALID_MFA_CODE');
-    // A passkey proof with no passkeys feature wired is refused.
-    expectProblem(await pat(user.accessToken, { passkey: { id: 'x', response: {} } }), 400, 'INVALID_MFA_CODE');
+    expectProblem(await pat(user.accessToken), 401, 'MFA_REQUIRED');
+    expectProblem(await pat(user.accessToken, { code: wrongCode(secret) }), 401, 'INVALID_MFA_CODE');
+    // A malformed passkey proof is a validation error; a well-formed one that no passkey of theirs signed is refused.
+    expectProblem(await pat(user.accessToken, { passkey: { id: 'x', response: {} } }), 400, 'VALIDATION_ERROR');
+    expectProblem(await pat(user.accessToken, { passkey: assertion('x') }), 401, 'INVALID_MFA_CODE');
     const created = await pat(user.accessToken, { code: totpAt(secret, t.clock.now()) });
     expect(created.statusCode, created.body).toBe(201);
   });
@@ -113,8 +122,8 @@ describe('step-up', () => {
         headers: bearer(user.accessToken),
         payload: { password: PASSWORD, ...extra },
       });
-    expectProblem(await del({}), 403, 'MFA_REQUIRED');
-    expectProblem(await del({ code: wrongCode(secret) }), 400, 'INVALID_MFA_CODE');
+    expectProblem(await del({}), 401, 'MFA_REQUIRED');
+    expectProblem(await del({ code: wrongCode(secret) }), 401, 'INVALID_MFA_CODE');
     const res = await del({ code: totpAt(secret, t.clock.now()) });
     expect(res.statusCode, res.body).toBe(200);
     expectProblem(await passwordLogin(t.app, user.email), 401, 'INVALID_CREDENTIALS');
@@ -123,35 +132,35 @@ describe('step-up', () => {
   it('a wired passkey step-up (the passkeys feature) answers the step-up and lists passkey in methods', async () => {
     const user = await register(t.app);
     await enableTotp(t.app, t.clock, user);
-    t.app.mfa.usePasskeys({
+    t.app.mfa.attachPasskeys({
       countPasskeys: async (id) => (id === user.userId ? 1 : 0),
-      verifyStepUp: async (id, response) => id === user.userId && (response as { ok?: boolean }).ok === true,
+      verifyStepUp: async (id, response) => id === user.userId && (response as { id?: string }).id === 'good',
     });
     try {
       const login = await passwordLogin(t.app, user.email);
       expect(login.json().methods).toEqual(['totp', 'recovery_code', 'passkey']);
       const body = expectProblem(
         await mfaRequest(t.app, 'POST', '/mfa/recovery-codes', user.accessToken, { password: PASSWORD }),
-        403,
+        401,
         'MFA_REQUIRED',
       ) as { methods?: string[] };
       expect(body.methods).toContain('passkey');
       expectProblem(
         await mfaRequest(t.app, 'POST', '/mfa/recovery-codes', user.accessToken, {
           password: PASSWORD,
-          passkey: { ok: false },
+          passkey: assertion('bad'),
         }),
-        400,
+        401,
         'INVALID_MFA_CODE',
       );
       const ok = await mfaRequest(t.app, 'POST', '/mfa/recovery-codes', user.accessToken, {
         password: PASSWORD,
-        passkey: { ok: true },
+        passkey: assertion('good'),
       });
       expect(ok.statusCode, ok.body).toBe(200);
       expect((await mfaRequest(t.app, 'GET', '/mfa', user.accessToken)).json().passkeys).toBe(1);
     } finally {
-      t.app.mfa.usePasskeys({ countPasskeys: async () => 0, verifyStepUp: async () => false });
+      t.app.mfa.attachPasskeys({ countPasskeys: async () => 0, verifyStepUp: async () => false });
     }
   });
 });
@@ -166,7 +175,7 @@ describe('failure budget (SPEC §3.3)', () => {
       const token = await mfaToken(limited.app, user.email);
       const wrong = totpAt(secret, limited.clock.now()) === '000000' ? '111111' : '000000';
       for (let i = 0; i < 5; i++) {
-        expectProblem(await verify(limited.app, { mfa_token: token, code: wrong }), 400, 'INVALID_MFA_CODE');
+        expectProblem(await verify(limited.app, { mfa_token: token, code: wrong }), 401, 'INVALID_MFA_CODE');
       }
       const sixth = await verify(limited.app, { mfa_token: token, code: totpAt(secret, limited.clock.now()) });
       expectProblem(sixth, 429, 'RATE_LIMITED');
@@ -199,7 +208,7 @@ describe('failure budget (SPEC §3.3)', () => {
       const wrong = totpAt(secret, limited.clock.now()) === '000000' ? '111111' : '000000';
       const attempt = () =>
         mfaRequest(limited.app, 'DELETE', '/mfa/totp', user.accessToken, { password: PASSWORD, code: wrong });
-      for (let i = 0; i < 5; i++) expectProblem(await attempt(), 400, 'INVALID_MFA_CODE');
+      for (let i = 0; i < 5; i++) expectProblem(await attempt(), 401, 'INVALID_MFA_CODE');
       expectProblem(await attempt(), 429, 'RATE_LIMITED');
     } finally {
       await limited.close();

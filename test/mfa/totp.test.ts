@@ -39,7 +39,7 @@ describe('TOTP setup and enable', () => {
     expect((await passwordLogin(t.app, user.email)).json().access_token).toEqual(expect.any(String));
   });
 
-  it('enable without setup is 409 MFA_SETUP_NOT_STARTED; a wrong code is 400 INVALID_MFA_CODE; a right one gives 10 recovery codes', async () => {
+  it('enable without setup is 409 MFA_SETUP_NOT_STARTED; a wrong code is 401 INVALID_MFA_CODE; a right one gives 10 recovery codes', async () => {
     const user = await register(t.app);
     expectProblem(
       await mfaRequest(t.app, 'POST', '/mfa/totp/enable', user.accessToken, { code: '123456' }),
@@ -52,7 +52,7 @@ describe('TOTP setup and enable', () => {
     const wrong = right === '000000' ? '111111' : '000000';
     expectProblem(
       await mfaRequest(t.app, 'POST', '/mfa/totp/enable', user.accessToken, { code: wrong }),
-      400,
+      401,
       'INVALID_MFA_CODE',
       'Invalid verification code',
     );
@@ -151,7 +151,7 @@ describe('sign-in with a second factor', () => {
     ] as const) {
       const token = await mfaToken(t.app, user.email);
       const res = await verify(t.app, { mfa_token: token, code: totpAt(secret, now + offset * STEP_MS) });
-      expect(res.statusCode, `offset ${offset}`).toBe(ok ? 200 : 400);
+      expect(res.statusCode, `offset ${offset}`).toBe(ok ? 200 : 401);
     }
     // +1 (a phone a little ahead): accepted, and it is a later step than -1.
     const token = await mfaToken(t.app, user.email);
@@ -167,11 +167,11 @@ describe('sign-in with a second factor', () => {
     expect(first.statusCode, first.body).toBe(200);
     // Same code, same step, a new sign-in attempt: refused.
     const again = await mfaToken(t.app, user.email);
-    expectProblem(await verify(t.app, { mfa_token: again, code }), 400, 'INVALID_MFA_CODE');
+    expectProblem(await verify(t.app, { mfa_token: again, code }), 401, 'INVALID_MFA_CODE');
     // The previous step's code is still inside the ±1 window but older than the accepted one: refused.
     expectProblem(
       await verify(t.app, { mfa_token: again, code: totpAt(secret, t.clock.now() - STEP_MS) }),
-      400,
+      401,
       'INVALID_MFA_CODE',
     );
     // The next step's code works.
@@ -180,17 +180,17 @@ describe('sign-in with a second factor', () => {
     expect(next.statusCode, next.body).toBe(200);
   });
 
-  it('a wrong code is 400 INVALID_MFA_CODE and recorded; the token survives for another try', async () => {
+  it('a wrong code is 401 INVALID_MFA_CODE and recorded; the token survives for another try', async () => {
     const user = await register(t.app);
     const { secret } = await enableTotp(t.app, t.clock, user);
     const token = await mfaToken(t.app, user.email);
     const right = totpAt(secret, t.clock.now());
     expectProblem(
       await verify(t.app, { mfa_token: token, code: right === '123456' ? '654321' : '123456' }),
-      400,
+      401,
       'INVALID_MFA_CODE',
     );
-    expectProblem(await verify(t.app, { mfa_token: token, code: 'abcdef' }), 400, 'INVALID_MFA_CODE');
+    expectProblem(await verify(t.app, { mfa_token: token, code: 'abcdef' }), 401, 'INVALID_MFA_CODE');
     expect((await eventsOf(t.database.db, user.userId, 'mfa_failed')).length).toBe(2);
     expect((await verify(t.app, { mfa_token: token, code: right })).statusCode).toBe(200);
   });
@@ -249,7 +249,7 @@ describe('sign-in with a second factor', () => {
     expect(events.at(-1)?.detail).toEqual({ second_factor: 'recovery_code', recovery_codes_remaining: 9 });
     expectProblem(
       await verify(t.app, { mfa_token: await mfaToken(t.app, user.email), recovery_code: code }),
-      400,
+      401,
       'INVALID_MFA_CODE',
     );
     const status = await mfaRequest(t.app, 'GET', '/mfa', res.json().access_token);
@@ -279,5 +279,40 @@ describe('sign-in with a second factor', () => {
     const rows = await t.database.db.select().from(authEvents).where(eq(authEvents.userId, user.userId));
     const text = JSON.stringify(rows);
     for (const secretThing of [secret, token, ...recoveryCodes]) expect(text).not.toContain(secretThing);
+  });
+});
+
+describe('user.mfa_enabled (SPEC §3.1)', () => {
+  const me = async (token: string) =>
+    (await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(token) })).json();
+
+  it('is false while a setup is pending, true once enabled, false again after turning it off', async () => {
+    const user = await register(t.app);
+    expect((await me(user.accessToken)).mfa_enabled).toBe(false);
+    await mfaRequest(t.app, 'POST', '/mfa/totp/setup', user.accessToken, { password: PASSWORD });
+    expect((await me(user.accessToken)).mfa_enabled).toBe(false);
+    const { secret } = await enableTotp(t.app, t.clock, user);
+    expect((await me(user.accessToken)).mfa_enabled).toBe(true);
+    // The second step's answer carries it too.
+    const signedIn = await verify(t.app, {
+      mfa_token: await mfaToken(t.app, user.email),
+      code: totpAt(secret, t.clock.now()),
+    });
+    expect(signedIn.json().user.mfa_enabled).toBe(true);
+    t.clock.advance(STEP_MS);
+    const off = await mfaRequest(t.app, 'DELETE', '/mfa/totp', user.accessToken, {
+      password: PASSWORD,
+      code: totpAt(secret, t.clock.now()),
+    });
+    expect(off.statusCode, off.body).toBe(204);
+    expect((await me(user.accessToken)).mfa_enabled).toBe(false);
+  });
+
+  it('follows the table whatever writes it (a trigger): a row deleted outside the app turns it off', async () => {
+    const user = await register(t.app);
+    await enableTotp(t.app, t.clock, user);
+    expect((await me(user.accessToken)).mfa_enabled).toBe(true);
+    await t.database.db.delete(mfaTotp).where(eq(mfaTotp.userId, user.userId));
+    expect((await me(user.accessToken)).mfa_enabled).toBe(false);
   });
 });

@@ -220,7 +220,7 @@ export const accountRoutes =
           tags: ['account'],
           summary: 'Create a personal access token for an MCP or CLI client; the secret is shown once',
           description:
-            'Needs the current password and, with two-factor authentication on, `code`, `recovery_code` or `passkey` (else 403 MFA_REQUIRED with `methods`). Expires after `expires_in_days` (default 90, at most 365); `null` creates a token that never expires.',
+            'Needs the current password and, with two-factor authentication on, `code`, `recovery_code` or `passkey` (else 401 MFA_REQUIRED with `methods`). Expires after `expires_in_days` (default 90, at most 365); `null` creates a token that never expires.',
           security,
           body: createTokenRequest,
           response: { 201: createdTokenSchema, ...errors },

@@ -64,7 +64,7 @@ export function createCredentialsService(deps: {
    * deleting the account; SPEC §3.9, ASVS 5.0 V6.8 / OWASP MFA Cheat Sheet
    * "require re-authentication"): the password (as reauthenticate), then every
    * stepUp hook, which for a user with a second factor demands one (403
-   * MFA_REQUIRED) and checks it on the same failure budget (400 INVALID_MFA_CODE).
+   * MFA_REQUIRED) and checks it on the same failure budget (401 INVALID_MFA_CODE).
    */
   async function stepUp(userId: string, proof: StepUpProof, meta: RequestMeta, recognise: RecogniseDevice) {
     const user = await reauthenticate(userId, proof.password, meta, recognise);

@@ -80,6 +80,7 @@ export function publicUser(user: User) {
     name: user.name,
     created_at: user.createdAt.toISOString(),
     email_verified: user.emailVerifiedAt !== null,
+    mfa_enabled: user.mfaEnabled,
     time_zone: user.timeZone,
   };
 }

@@ -116,7 +116,7 @@ export const mfaRoutes =
           tags: ['mfa'],
           summary: 'Turn the authenticator app on with a code from it; returns 10 recovery codes, shown once',
           description:
-            'A wrong code is 400 INVALID_MFA_CODE and spends the failure budget. 409 MFA_SETUP_NOT_STARTED without a pending setup.',
+            'A wrong code is 401 INVALID_MFA_CODE and spends the failure budget. 409 MFA_SETUP_NOT_STARTED without a pending setup.',
           security,
           body: totpEnableRequest,
           response: { 200: recoveryCodesResponse, ...errors },
@@ -137,7 +137,7 @@ export const mfaRoutes =
         schema: {
           tags: ['mfa'],
           summary: 'Replace the recovery codes (the old ones stop working); shown once',
-          description: 'A step-up: the password and a code, a recovery code or a passkey (403 MFA_REQUIRED otherwise).',
+          description: 'A step-up: the password and a code, a recovery code or a passkey (401 MFA_REQUIRED otherwise).',
           security,
           body: stepUpRequest,
           response: { 200: recoveryCodesResponse, ...errors },
@@ -160,7 +160,7 @@ export const mfaRoutes =
         schema: {
           tags: ['mfa'],
           summary: 'Turn the authenticator app off; the recovery codes are deleted too',
-          description: 'A step-up: the password and a code, a recovery code or a passkey (403 MFA_REQUIRED otherwise).',
+          description: 'A step-up: the password and a code, a recovery code or a passkey (401 MFA_REQUIRED otherwise).',
           security,
           body: stepUpRequest,
           response: { 204: z.null(), ...errors },
@@ -201,7 +201,7 @@ export const mfaRoutes =
           tags: ['mfa'],
           summary: 'Second step of a password sign-in: the mfa_token and a code (or a recovery code)',
           description:
-            'Answers like POST /login (access token and refresh cookie). The mfa_token lives 5 minutes and is used up by the first success (then 401 INVALID_MFA_TOKEN). A wrong code is 400 INVALID_MFA_CODE and spends the account’s failure budget: past RATE_LIMIT_LOGIN (5 per 15 minutes) 429.',
+            'Answers like POST /login (access token and refresh cookie). The mfa_token lives 5 minutes and is used up by the first success (then 401 INVALID_MFA_TOKEN). A wrong code is 401 INVALID_MFA_CODE and spends the account’s failure budget: past RATE_LIMIT_LOGIN (5 per 15 minutes) 429.',
           body: mfaVerifyRequest,
           response: { 200: authResponse, ...errors },
         },

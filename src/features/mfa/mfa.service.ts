@@ -110,7 +110,7 @@ export function createMfa(deps: MfaDeps) {
      * `verifyStepUp(userId, response)` true when an AuthenticationResponseJSON from
      * POST /passkeys/step-up/options is valid for this user (and uses its challenge up).
      */
-    usePasskeys(bridge: PasskeyBridge) {
+    attachPasskeys(bridge: PasskeyBridge) {
       if (bridge.countPasskeys) passkeys.countPasskeys = bridge.countPasskeys;
       if (bridge.verifyStepUp) passkeys.verifyStepUp = bridge.verifyStepUp;
     },

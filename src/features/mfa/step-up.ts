@@ -3,7 +3,7 @@ import type { AuthHooks, StepUpContext, StepUpProof } from '../auth/auth-hooks.j
 import type { RecordEvent } from '../auth/events.js';
 import type { User } from '../auth/users.repository.js';
 
-/** What the passkeys feature lends (app.ts wires it through mfa.usePasskeys). */
+/** What the passkeys feature lends (app.ts wires it through mfa.attachPasskeys). */
 export interface PasskeyBridge {
   /** How many passkeys the user has (GET /mfa, and whether `passkey` is offered). */
   countPasskeys?(userId: string): Promise<number>;
@@ -32,9 +32,9 @@ export interface StepUpDeps {
  * /mfa/recovery-codes, POST /api/auth/tokens and DELETE /api/auth/account.
  *
  * - No TOTP: the password was enough; nothing to do.
- * - TOTP on and no second factor given: 403 MFA_REQUIRED with `methods`.
+ * - TOTP on and no second factor given: 401 MFA_REQUIRED with `methods`.
  * - A code, a recovery code or a passkey proof, checked on the account's failure
- *   budget (SPEC §3.3): a wrong one is 400 INVALID_MFA_CODE and counts, so the 6th
+ *   budget (SPEC §3.3): a wrong one is 401 INVALID_MFA_CODE and counts, so the 6th
  *   wrong answer in the window is 429. A code is accepted once (RFC 6238 §5.2),
  *   a recovery code once.
  */

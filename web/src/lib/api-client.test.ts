@@ -70,6 +70,21 @@ describe('api client: single-flight refresh and one retry', () => {
     expect(fetch.mock.calls.map(([url]) => String(url))).toEqual(['/api/x', '/api/auth/refresh', '/api/x']);
   });
 
+  it.each(['MFA_REQUIRED', 'INVALID_MFA_CODE'])(
+    'a 401 %s of a step-up is the caller’s answer: no refresh, no second try spending the failure budget again',
+    async (code) => {
+      const fetch = vi.fn(async (input: RequestInfo | URL) =>
+        String(input) === '/api/auth/refresh'
+          ? json(200, { access_token: 't1', token_type: 'bearer', expires_in: 900 })
+          : problem(401, code),
+      );
+      const client = createApiClient({ fetch: fetch as unknown as typeof globalThis.fetch, ...noTimers });
+      const error = await client.request('/api/auth/tokens', { method: 'POST', body: {} }).catch((e: unknown) => e);
+      expect((error as ApiError).code).toBe(code);
+      expect(fetch.mock.calls.map(([url]) => String(url))).toEqual(['/api/auth/tokens']);
+    },
+  );
+
   it('reports a session ended elsewhere when the refresh answers TOKEN_REVOKED', async () => {
     const server = fakeServer({ refresh: () => problem(401, 'TOKEN_REVOKED', 'Token has been revoked') });
     server.releaseRefresh();

@@ -110,11 +110,25 @@ export function createApiClient(options: ApiClientOptions = {}) {
     });
   }
 
+  /**
+   * A 401 about the second factor of a step-up (SPEC §3: MFA_REQUIRED,
+   * INVALID_MFA_CODE) says nothing about the access token: no refresh, and no
+   * retry that would spend the failure budget a second time.
+   */
+  async function asksSecondFactor(response: Response): Promise<boolean> {
+    try {
+      const body = (await response.clone().json()) as { code?: unknown };
+      return body.code === 'MFA_REQUIRED' || body.code === 'INVALID_MFA_CODE';
+    } catch {
+      return false;
+    }
+  }
+
   /** An authenticated call answering with a 2xx Response (a stream to read): on 401, one shared refresh, then exactly one retry. */
   async function open(path: string, init: RequestOptions = {}): Promise<Response> {
     const sent = accessToken;
     let response = await send(path, init, sent);
-    if (response.status === 401) {
+    if (response.status === 401 && !(await asksSecondFactor(response))) {
       // Another request may already have refreshed while this one was out.
       const fresh = accessToken && accessToken !== sent ? accessToken : await refresh();
       if (!fresh) throw await toApiError(response);

@@ -77,10 +77,10 @@ export function AuthProvider({ client, children }: { client: ApiClient; children
     client
       .request<User>('/api/auth/profile', { method: 'PUT', body: { time_zone } })
       .then((profile) => {
-        const { id, email, name, created_at, email_verified } = profile;
+        const { id, email, name, created_at, email_verified, mfa_enabled } = profile;
         setState((s) =>
           s.status === 'signed-in' && s.user.id === id
-            ? { ...s, user: { id, email, name, created_at, email_verified, time_zone: profile.time_zone } }
+            ? { ...s, user: { id, email, name, created_at, email_verified, mfa_enabled, time_zone: profile.time_zone } }
             : s,
         );
       })

@@ -34,7 +34,7 @@ describe('MfaLoginStep (the second step of a password sign-in)', () => {
   it('switches to a recovery code, and says clearly when it was wrong or the attempt expired', async () => {
     const onSubmit = vi
       .fn()
-      .mockRejectedValueOnce(new ApiError(400, { code: 'INVALID_MFA_CODE', detail: 'Invalid verification code' }))
+      .mockRejectedValueOnce(new ApiError(401, { code: 'INVALID_MFA_CODE', detail: 'Invalid verification code' }))
       .mockRejectedValueOnce(new ApiError(401, { code: 'INVALID_MFA_TOKEN', detail: 'expired' }));
     const onBack = vi.fn();
     render(<MfaLoginStep challenge={challenge} onSubmit={onSubmit} onSuccess={vi.fn()} onBack={onBack} />);

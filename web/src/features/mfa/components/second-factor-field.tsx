@@ -4,7 +4,7 @@ import { ApiError } from '../../../lib/api-error.js';
 
 /**
  * The second factor of a step-up (SPEC §3.9): hidden until the server answers
- * 403 MFA_REQUIRED, then a 6-digit code field with a switch to a recovery code.
+ * 401 MFA_REQUIRED, then a 6-digit code field with a switch to a recovery code.
  * A form keeps its own password field and adds `proof()` to its body.
  */
 export function useSecondFactor(options: { alwaysShown?: boolean } = {}) {

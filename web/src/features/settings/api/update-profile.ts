@@ -12,6 +12,6 @@ export function useUpdateProfile() {
 
 /** The user object inside a profile response. */
 export function userOf(profile: Profile) {
-  const { id, email, name, created_at, email_verified, time_zone } = profile;
-  return { id, email, name, created_at, email_verified, time_zone };
+  const { id, email, name, created_at, email_verified, mfa_enabled, time_zone } = profile;
+  return { id, email, name, created_at, email_verified, mfa_enabled, time_zone };
 }

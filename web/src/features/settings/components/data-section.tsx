@@ -32,7 +32,7 @@ export function DataSection({ email, onDeleted }: { email: string; onDeleted(): 
       await remove.mutateAsync({ password, ...factor.proof() });
       onDeleted();
     } catch (e) {
-      // 403 MFA_REQUIRED: the code field appears and the form is sent again with it.
+      // 401 MFA_REQUIRED: the code field appears and the form is sent again with it.
       if (!factor.handle(e)) setError(fieldErrorsOf(e).password ?? messageOf(e));
     }
   }

@@ -79,7 +79,7 @@ export function TokensSection({ email }: { email: string }) {
       setPassword('');
       factor.reset();
     } catch (e) {
-      // 403 MFA_REQUIRED: the code field appears and the form is sent again with it.
+      // 401 MFA_REQUIRED: the code field appears and the form is sent again with it.
       if (factor.handle(e)) return;
       const fields = fieldErrorsOf(e);
       setErrors(Object.keys(fields).length ? fields : { password: messageOf(e) });
