@@ -316,3 +316,34 @@ describe('user.mfa_enabled (SPEC §3.1)', () => {
     expect((await me(user.accessToken)).mfa_enabled).toBe(false);
   });
 });
+
+describe('non-browser clients (the OAuth2 password form, RFC 6749 §4.3.2)', () => {
+  it('a form-bodied login then a form-bodied verify gets refresh_token in the body and no cookie', async () => {
+    const user = await register(t.app);
+    const { secret } = await enableTotp(t.app, t.clock, user);
+    const form = (url: string, fields: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(fields).toString(),
+      });
+    const login = await form('/api/auth/login', { username: user.email, password: PASSWORD });
+    expect(login.statusCode, login.body).toBe(200);
+    expect(login.headers['set-cookie']).toBeUndefined();
+    const res = await form('/api/auth/mfa/verify', {
+      mfa_token: login.json().mfa_token,
+      code: totpAt(secret, t.clock.now()),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(res.json()).toMatchObject({ token_type: 'bearer', refresh_token: expect.any(String) });
+    const refreshed = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/refresh',
+      payload: { refresh_token: res.json().refresh_token },
+    });
+    expect(refreshed.statusCode, refreshed.body).toBe(200);
+    expect(decodeJwt(refreshed.json().access_token).payload.amr).toEqual(['pwd', 'otp', 'mfa']);
+  });
+});

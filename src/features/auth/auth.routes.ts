@@ -1,4 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
@@ -17,7 +16,7 @@ import { bearerToken, tokenError } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import { limitConfig } from '../../http/rate-limit.js';
 import type { Clock } from '../../lib/clock.js';
-import type { AuthService, SignedIn } from './auth.service.js';
+import type { AuthService } from './auth.service.js';
 import {
   assertAllowedOrigin,
   clearRefreshCookie,
@@ -27,6 +26,7 @@ import {
   setRefreshCookie,
 } from './cookies.js';
 import type { Devices } from './devices.js';
+import { isForm, signInResponder } from './sign-in-response.js';
 import type { TokenService } from './tokens.js';
 import { publicUser } from './users.repository.js';
 
@@ -40,11 +40,6 @@ export interface AuthRouteDeps {
 }
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 429: problemSchema };
-const FORM = 'application/x-www-form-urlencoded';
-
-function isForm(request: FastifyRequest) {
-  return (request.headers['content-type'] ?? '').toLowerCase().startsWith(FORM);
-}
 
 export const authRoutes =
   (deps: AuthRouteDeps): FastifyPluginAsyncZod =>
@@ -54,24 +49,7 @@ export const authRoutes =
     // Login/logout CSRF: every state change here comes from our own pages or from no browser.
     app.addHook('onRequest', crossSiteGuard(config));
 
-    /**
-     * The sign-in response. A browser gets the refresh cookie and the device cookie;
-     * a non-browser client (the OAuth2 form) gets the refresh token in the body and
-     * no cookie at all, so a form posted from elsewhere can never plant one.
-     */
-    const signedIn = async (request: FastifyRequest, reply: FastifyReply, result: SignedIn, refreshInBody = false) => {
-      if (!refreshInBody) {
-        setRefreshCookie(reply, config, result.refreshToken, result.refreshExpiresAt, clock.now());
-        await devices.remember(request, reply, result.user.id);
-      }
-      return {
-        access_token: result.accessToken,
-        token_type: 'bearer' as const,
-        expires_in: result.expiresIn,
-        ...(refreshInBody ? { refresh_token: result.refreshToken } : {}),
-        user: publicUser(result.user),
-      };
-    };
+    const signedIn = signInResponder({ config, clock, devices });
 
     app.post(
       '/register',

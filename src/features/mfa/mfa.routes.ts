@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
@@ -17,10 +17,10 @@ import { type AuthGuard, principalOf } from '../../http/auth-guard.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { AuthService } from '../auth/auth.service.js';
-import { crossSiteGuard, requestMeta, setRefreshCookie } from '../auth/cookies.js';
+import { crossSiteGuard, requestMeta } from '../auth/cookies.js';
 import type { Devices } from '../auth/devices.js';
 import type { FailureBudget } from '../auth/failure-budget.js';
-import { publicUser } from '../auth/users.repository.js';
+import { isForm, signInResponder } from '../auth/sign-in-response.js';
 import type { Mfa } from './mfa.service.js';
 
 const errors = {
@@ -177,20 +177,7 @@ export const mfaRoutes =
     );
 
     /** The sign-in response with the refresh and device cookies, as POST /login gives it. */
-    const signedIn = async (
-      request: FastifyRequest,
-      reply: FastifyReply,
-      result: Awaited<ReturnType<AuthService['openSession']>>,
-    ) => {
-      setRefreshCookie(reply, config, result.refreshToken, result.refreshExpiresAt, clock.now());
-      await devices.remember(request, reply, result.user.id);
-      return {
-        access_token: result.accessToken,
-        token_type: 'bearer' as const,
-        expires_in: result.expiresIn,
-        user: publicUser(result.user),
-      };
-    };
+    const signedIn = signInResponder({ config, clock, devices });
 
     app.post(
       '/mfa/verify',
@@ -201,7 +188,7 @@ export const mfaRoutes =
           tags: ['mfa'],
           summary: 'Second step of a password sign-in: the mfa_token and a code (or a recovery code)',
           description:
-            'Answers like POST /login (access token and refresh cookie). The mfa_token lives 5 minutes and is used up by the first success (then 401 INVALID_MFA_TOKEN). A wrong code is 401 INVALID_MFA_CODE and spends the account’s failure budget: past RATE_LIMIT_LOGIN (5 per 15 minutes) 429.',
+            'Answers like POST /login: JSON sets the refresh cookie; a form body (a non-browser client that signed in with the OAuth2 form) gets `refresh_token` in the body and no cookie. The mfa_token lives 5 minutes and is used up by the first success (then 401 INVALID_MFA_TOKEN). A wrong code is 401 INVALID_MFA_CODE and spends the account’s failure budget: past RATE_LIMIT_LOGIN (5 per 15 minutes) 429.',
           body: mfaVerifyRequest,
           response: { 200: authResponse, ...errors },
         },
@@ -236,7 +223,8 @@ export const mfaRoutes =
           { event: 'login_ok', detail, amr: AMR[method] },
           device !== null,
         );
-        return signedIn(request, reply, result);
+        // A client that signed in with the OAuth2 form finishes with a form too: the refresh token in the body.
+        return signedIn(request, reply, result, isForm(request));
       },
     );
   };

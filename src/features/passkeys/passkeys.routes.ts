@@ -17,9 +17,9 @@ import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { isUuid } from '../../lib/uuid.js';
 import type { AuthService } from '../auth/auth.service.js';
-import { crossSiteGuard, requestMeta, setRefreshCookie } from '../auth/cookies.js';
+import { crossSiteGuard, requestMeta } from '../auth/cookies.js';
 import type { Devices } from '../auth/devices.js';
-import { publicUser } from '../auth/users.repository.js';
+import { signInResponder } from '../auth/sign-in-response.js';
 import type { PasskeysService } from './passkeys.service.js';
 
 export interface PasskeyRouteDeps {
@@ -43,6 +43,7 @@ export const passkeyRoutes =
   (deps: PasskeyRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { config, clock, service, auth, guard, devices } = deps;
+    const signedIn = signInResponder({ config, clock, devices });
     // Same CSRF rule as /login and every state-changing /api/auth route (cookies.ts).
     app.addHook('onRequest', crossSiteGuard(config));
 
@@ -181,14 +182,7 @@ export const passkeyRoutes =
         const result = await service.login(request.body.response, requestMeta(request), (userId) =>
           devices.isKnown(request, userId),
         );
-        setRefreshCookie(reply, config, result.refreshToken, result.refreshExpiresAt, clock.now());
-        await devices.remember(request, reply, result.user.id);
-        return {
-          access_token: result.accessToken,
-          token_type: 'bearer' as const,
-          expires_in: result.expiresIn,
-          user: publicUser(result.user),
-        };
+        return signedIn(request, reply, result);
       },
     );
 
