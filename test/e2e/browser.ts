@@ -3,6 +3,15 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const RESULTS = join(process.cwd(), 'test-results', 'e2e');
+/**
+ * The README's screenshots: into docs/screenshots only when asked
+ * (`UPDATE_DOCS_SCREENSHOTS=1 npm run test:e2e`), so a test run leaves the tree as
+ * committed; otherwise beside the run's other screenshots.
+ */
+export const DOCS_SCREENSHOTS =
+  process.env.UPDATE_DOCS_SCREENSHOTS === '1'
+    ? join(process.cwd(), 'docs', 'screenshots')
+    : join(RESULTS, 'docs-screenshots');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function launch(): Promise<Browser> {

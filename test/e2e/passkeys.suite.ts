@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { checkAccessibility } from './axe.js';
-import { shot, watchErrors } from './browser.js';
+import { DOCS_SCREENSHOTS, shot, watchErrors } from './browser.js';
 import { PASSWORD, register } from './helpers.js';
 import type { Suite } from './suites.js';
 
@@ -17,7 +17,6 @@ import type { Suite } from './suites.js';
  */
 
 const EMAIL = 'hopper@example.com';
-const DOCS = join(process.cwd(), 'docs', 'screenshots');
 
 /**
  * The virtual authenticator answers a conditional (autofill) request at once, as if
@@ -52,8 +51,8 @@ export const passkeysSuite: Suite = {
       const path = await shot(page, name);
       screenshots.push(path);
       if (docsName) {
-        mkdirSync(DOCS, { recursive: true });
-        copyFileSync(path, join(DOCS, docsName));
+        mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+        copyFileSync(path, join(DOCS_SCREENSHOTS, docsName));
       }
     };
     const credentials = async () =>
@@ -87,8 +86,10 @@ export const passkeysSuite: Suite = {
           await checkAccessibility(page, 'settings-passkeys');
           await snap('passkeys-01-settings');
           // For the README: the card alone, not the whole settings page.
-          mkdirSync(DOCS, { recursive: true });
-          await page.locator('.card', { has: section }).screenshot({ path: join(DOCS, 'passkeys-settings.png') });
+          mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+          await page
+            .locator('.card', { has: section })
+            .screenshot({ path: join(DOCS_SCREENSHOTS, 'passkeys-settings.png') });
         },
       },
       {

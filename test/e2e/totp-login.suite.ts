@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateSync } from 'otplib';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { checkAccessibility } from './axe.js';
-import { shot, watchErrors } from './browser.js';
+import { DOCS_SCREENSHOTS, shot, watchErrors } from './browser.js';
 import { PASSWORD, register } from './helpers.js';
 import type { Suite } from './suites.js';
 
@@ -17,7 +17,6 @@ import type { Suite } from './suites.js';
  */
 
 const EMAIL = 'hopper@example.com';
-const DOCS = join(process.cwd(), 'docs', 'screenshots');
 const STEP_MS = 30_000;
 
 async function freshPage(browser: Browser, errors: string[]): Promise<Page> {
@@ -28,8 +27,8 @@ async function freshPage(browser: Browser, errors: string[]): Promise<Page> {
 
 /** A screenshot of one part of the page for the README. */
 async function docShot(target: Locator, name: string) {
-  mkdirSync(DOCS, { recursive: true });
-  await target.screenshot({ path: join(DOCS, `${name}.png`) });
+  mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+  await target.screenshot({ path: join(DOCS_SCREENSHOTS, `${name}.png`) });
 }
 
 /**
