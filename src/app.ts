@@ -25,6 +25,7 @@ import { createLinkTokens } from './features/links/link-tokens.js';
 import { createMailBudget } from './features/mail/mail-budget.js';
 import { createMailer } from './features/mail/mailer.js';
 import { createSecurityNotices } from './features/mail/security-notices.js';
+import type { NotifySecondFactor } from './features/mail/templates.js';
 import { registerMcp } from './features/mcp/mcp.routes.js';
 import { mfaRoutes } from './features/mfa/mfa.routes.js';
 import { createMfa } from './features/mfa/mfa.service.js';
@@ -135,7 +136,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const verification = createEmailVerification({ config, clock, users, links, mailer, mailBudget, event });
   const notices = createSecurityNotices({ config, mailer, now: () => clock.now() });
   // Second factors (SPEC §3.9): a sign-in challenge and the step-up check join auth as hooks.
-  const mfa = createMfa({ db, clock, users, event, encryptionKey: config.mfaEncryptionKey });
+  // OWASP Authentication Cheat Sheet: tell the owner when how their account is protected changes.
+  const notifySecondFactor: NotifySecondFactor = async (userId, meta, change) => {
+    const user = await users.findById(userId);
+    if (user) notices.secondFactorChanged(user, meta, change);
+  };
+  const mfa = createMfa({
+    db,
+    clock,
+    users,
+    event,
+    encryptionKey: config.mfaEncryptionKey,
+    notify: notifySecondFactor,
+  });
 
   const auth = await createAuthModule({
     config,
@@ -176,7 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reauthenticate: auth.service.reauthenticate,
     event,
   });
-  const passkeys = createPasskeysModule({ config, db, clock, auth, event, log: app.log });
+  const passkeys = createPasskeysModule({ config, db, clock, auth, event, log: app.log, notify: notifySecondFactor });
   // A passkey answers a step-up, and counts among a two-factor login's `methods` (SPEC §3.9).
   mfa.attachPasskeys({
     countPasskeys: passkeys.countPasskeys,

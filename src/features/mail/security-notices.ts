@@ -3,13 +3,14 @@ import type { AuthHooks } from '../auth/auth-hooks.js';
 import type { RequestMeta } from '../auth/events.js';
 import type { User } from '../auth/users.repository.js';
 import type { Mailer } from './mailer.js';
-import { mails, type Occasion } from './templates.js';
+import { mails, type Occasion, type SecondFactorChange } from './templates.js';
 
 /**
  * Security mails to the account's own address (OWASP Authentication Cheat Sheet,
  * "notify users of account activity"; ASVS 5.0 V6.3.7): the password was changed
  * or reset, and a sign-in from a browser or app that has not signed in before (no
- * known device cookie: src/features/auth/devices.ts). Email changes send their own
+ * known device cookie: src/features/auth/devices.ts), and every change of the
+ * second factors (SPEC §3.9). Email changes send their own
  * notices (src/features/email/).
  */
 export function createSecurityNotices(deps: { config: Config; mailer: Mailer; now: () => number }) {
@@ -28,6 +29,10 @@ export function createSecurityNotices(deps: { config: Config; mailer: Mailer; no
     },
     newDevice(user: User, meta: RequestMeta) {
       mailer.send(mails.newDevice(ctx, user.email, occasion(user, meta)));
+    },
+    /** Two-factor turned on or off, recovery codes made or used, a passkey added or removed. */
+    secondFactorChanged(user: User, meta: RequestMeta, change: SecondFactorChange) {
+      mailer.send(mails.secondFactorChanged(ctx, user.email, occasion(user, meta), change));
     },
   };
 

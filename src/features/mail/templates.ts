@@ -94,6 +94,42 @@ function compose(ctx: MailContext, body: Body): Mail {
   };
 }
 
+/** What changed about how an account proves its second factor (SPEC §3.9). */
+export type SecondFactorChange =
+  | 'totp_enabled'
+  | 'totp_disabled'
+  | 'recovery_codes_regenerated'
+  | 'recovery_code_used'
+  | 'passkey_added'
+  | 'passkey_deleted';
+
+/** Mails the account's owner about a change of its second factors (app.ts: security notices). */
+export type NotifySecondFactor = (
+  userId: string,
+  meta: { ip: string | null; userAgent: string | null },
+  change: SecondFactorChange,
+) => Promise<void>;
+
+const SECOND_FACTOR_SUBJECTS: Record<SecondFactorChange, string> = {
+  totp_enabled: `Two-factor authentication is on for your ${PRODUCT} account`,
+  totp_disabled: `Two-factor authentication was turned off for your ${PRODUCT} account`,
+  recovery_codes_regenerated: `New recovery codes for your ${PRODUCT} account`,
+  recovery_code_used: `A recovery code was used on your ${PRODUCT} account`,
+  passkey_added: `A passkey was added to your ${PRODUCT} account`,
+  passkey_deleted: `A passkey was removed from your ${PRODUCT} account`,
+};
+
+const SECOND_FACTOR_TEXT: Record<SecondFactorChange, string> = {
+  totp_enabled: 'Signing in now asks for a code from your authenticator app after your password.',
+  totp_disabled:
+    'Signing in no longer asks for a code from an authenticator app, and your recovery codes were deleted.',
+  recovery_codes_regenerated: 'New recovery codes were made; the old ones no longer work.',
+  recovery_code_used:
+    'One of your recovery codes was used (each works once). If you lost your phone, make new codes in Settings.',
+  passkey_added: 'A new passkey can now sign in to your account without a password.',
+  passkey_deleted: 'A passkey was removed and can no longer sign in to your account.',
+};
+
 const NOT_YOU = 'If this was not you, sign in and change your password now, then use "Log out everywhere" in Settings.';
 
 export const mails = {
@@ -185,6 +221,16 @@ export const mails = {
       paragraphs: [
         `Your ${PRODUCT} account was signed in to from a browser or app that has not signed in before. If that was you, there is nothing to do.`,
       ],
+      facts: where(occasion),
+      after: [NOT_YOU],
+    }),
+
+  secondFactorChanged: (ctx: MailContext, to: string, occasion: Occasion, change: SecondFactorChange) =>
+    compose(ctx, {
+      kind: 'second_factor_changed',
+      to,
+      subject: SECOND_FACTOR_SUBJECTS[change],
+      paragraphs: [SECOND_FACTOR_TEXT[change]],
       facts: where(occasion),
       after: [NOT_YOU],
     }),

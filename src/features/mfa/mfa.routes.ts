@@ -126,6 +126,7 @@ export const mfaRoutes =
         const user = await currentUser(principalOf(request).userId);
         const codes = await mfa.enable(user.id, request.body.code, await budgeted(request, user));
         await service.event('mfa_totp_enabled', user.id, requestMeta(request));
+        await mfa.notify(user.id, requestMeta(request), 'totp_enabled');
         return { recovery_codes: codes };
       },
     );
@@ -149,6 +150,7 @@ export const mfaRoutes =
         await service.stepUp(userId, request.body, meta, recogniser(request));
         const codes = await mfa.regenerate(userId);
         await service.event('mfa_recovery_codes_regenerated', userId, meta);
+        await mfa.notify(userId, meta, 'recovery_codes_regenerated');
         return { recovery_codes: codes };
       },
     );
@@ -172,6 +174,7 @@ export const mfaRoutes =
         await service.stepUp(userId, request.body, meta, recogniser(request));
         await mfa.disable(userId);
         await service.event('mfa_totp_disabled', userId, meta);
+        await mfa.notify(userId, meta, 'totp_disabled');
         return reply.code(204).send(null);
       },
     );
@@ -223,6 +226,7 @@ export const mfaRoutes =
           { event: 'login_ok', detail, amr: AMR[method] },
           device !== null,
         );
+        if (method === 'recovery_code') await mfa.notify(user.id, meta, 'recovery_code_used');
         // A client that signed in with the OAuth2 form finishes with a form too: the refresh token in the body.
         return signedIn(request, reply, result, isForm(request));
       },

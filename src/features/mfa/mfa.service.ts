@@ -7,6 +7,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { AuthHooks } from '../auth/auth-hooks.js';
 import type { RecordEvent } from '../auth/events.js';
 import type { UsersRepository } from '../auth/users.repository.js';
+import type { NotifySecondFactor } from '../mail/templates.js';
 import { createMfaTokens, passwordFingerprint } from './mfa-tokens.js';
 import { createRecoveryCodes } from './recovery-codes.js';
 import { createSecretBox } from './secret-box.js';
@@ -20,6 +21,8 @@ export interface MfaDeps {
   event: RecordEvent;
   /** MFA_ENCRYPTION_KEY (config.mfaEncryptionKey); undefined: a key kept in the database. */
   encryptionKey: Buffer | undefined;
+  /** Security mail to the owner when a second factor changes or a recovery code is used. */
+  notify?: NotifySecondFactor | undefined;
 }
 
 /**
@@ -31,6 +34,7 @@ export interface MfaDeps {
  */
 export function createMfa(deps: MfaDeps) {
   const { db, clock, users, event } = deps;
+  const notify: NotifySecondFactor = deps.notify ?? (async () => {});
   const box = createSecretBox({ db, envKey: deps.encryptionKey });
   const recoveryCodes = createRecoveryCodes({ db, box });
   const tokens = createMfaTokens(db);
@@ -92,11 +96,13 @@ export function createMfa(deps: MfaDeps) {
       remainingRecoveryCodes: (userId) => recoveryCodes.remaining(userId),
       verifyPasskey: (userId, response) => passkeys.verifyStepUp(userId, response),
       event,
+      notify,
     }),
   };
 
   return {
     hooks,
+    notify,
     tokens,
     recoveryCodes,
     methodsOf,

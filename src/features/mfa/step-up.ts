@@ -2,6 +2,7 @@ import { AppError } from '../../http/errors.js';
 import type { AuthHooks, StepUpContext, StepUpProof } from '../auth/auth-hooks.js';
 import type { RecordEvent } from '../auth/events.js';
 import type { User } from '../auth/users.repository.js';
+import type { NotifySecondFactor } from '../mail/templates.js';
 
 /** What the passkeys feature lends (app.ts wires it through mfa.attachPasskeys). */
 export interface PasskeyBridge {
@@ -23,6 +24,7 @@ export interface StepUpDeps {
   remainingRecoveryCodes(userId: string): Promise<number>;
   verifyPasskey(userId: string, response: unknown): Promise<boolean>;
   event: RecordEvent;
+  notify: NotifySecondFactor;
 }
 
 /**
@@ -55,6 +57,7 @@ export function stepUpHook(deps: StepUpDeps): NonNullable<AuthHooks['stepUp']> {
         during: 'step_up',
         recovery_codes_remaining: await deps.remainingRecoveryCodes(user.id),
       });
+      await deps.notify(user.id, ctx.meta, 'recovery_code_used');
     }
   };
 }

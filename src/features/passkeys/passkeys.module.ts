@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { AuthModule } from '../auth/auth.module.js';
 import type { RecordEvent, RequestMeta } from '../auth/events.js';
+import type { NotifySecondFactor } from '../mail/templates.js';
 import { passkeyRoutes } from './passkeys.routes.js';
 import { createPasskeysService } from './passkeys.service.js';
 
@@ -15,6 +16,7 @@ export interface PasskeysModuleDeps {
   auth: AuthModule;
   event: RecordEvent;
   log: { info(obj: unknown, msg: string): void };
+  notify?: NotifySecondFactor | undefined;
 }
 
 /** Passkeys (SPEC §3.9): the service, its routes, and what other features ask of it. */
@@ -28,6 +30,7 @@ export function createPasskeysModule(deps: PasskeysModuleDeps) {
     event,
     openSession: auth.service.openSession,
     log,
+    notify: deps.notify,
   });
   return {
     service,

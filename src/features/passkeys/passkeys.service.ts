@@ -7,6 +7,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { RecordEvent, RequestMeta } from '../auth/events.js';
 import type { User, UsersRepository } from '../auth/users.repository.js';
+import type { NotifySecondFactor } from '../mail/templates.js';
 import { defaultPasskeyName } from './authenticator-names.js';
 import { type ChallengePurpose, createChallenges } from './challenges.js';
 import { type Ceremonies, createPasskeySignIn } from './passkey-sign-in.js';
@@ -33,6 +34,8 @@ export interface PasskeysDeps {
   event: RecordEvent;
   openSession: OpenSession;
   log: { info(obj: unknown, msg: string): void };
+  /** Security mail to the owner when a passkey is added or removed. */
+  notify?: NotifySecondFactor | undefined;
 }
 
 type RegistrationResponse = import('zod').infer<typeof registrationResponse>;
@@ -154,6 +157,7 @@ export function createPasskeysService(deps: PasskeysDeps) {
       });
       if (!row) throw new AppError('BAD_REQUEST', 'This passkey is already registered.');
       await event('passkey_registered', user.id, meta, { passkey_id: row.id, device_type: row.deviceType });
+      await deps.notify?.(user.id, meta, 'passkey_added');
       return view(row);
     },
 
@@ -170,6 +174,7 @@ export function createPasskeysService(deps: PasskeysDeps) {
       const row = await passkeys.remove(userId, id);
       if (!row) throw new AppError('NOT_FOUND', 'Passkey not found');
       await event('passkey_deleted', userId, meta, { passkey_id: id });
+      await deps.notify?.(userId, meta, 'passkey_deleted');
     },
   };
 }
