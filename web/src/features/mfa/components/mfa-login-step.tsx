@@ -2,8 +2,8 @@ import type { AuthResponse } from '@contracts/auth';
 import type { MfaRequiredResponse } from '@contracts/mfa';
 import { type FormEvent, useState } from 'react';
 import { Alert } from '../../../components/ui/alert.js';
-import { Field } from '../../../components/ui/field.js';
 import { ApiError, messageOf } from '../../../lib/api-error.js';
+import { OneTimeCodeInput } from './one-time-code-input.js';
 
 interface Props {
   challenge: MfaRequiredResponse;
@@ -55,41 +55,21 @@ export function MfaLoginStep({ challenge, onSubmit, onSuccess, onBack }: Props) 
     <form onSubmit={submit} noValidate aria-labelledby="mfa-title">
       <h2 id="mfa-title">Two-factor authentication</h2>
       {formError && <Alert>{formError}</Alert>}
-      {recovery ? (
-        <Field
-          key="recovery"
-          label="Recovery code"
-          name="recovery_code"
-          autoComplete="off"
-          spellCheck={false}
-          autoFocus
-          value={value}
-          onChange={(e) => {
-            setValue(e.target.value);
-            setError(undefined);
-          }}
-          error={error}
-          hint="Each recovery code works once."
-        />
-      ) : (
-        <Field
-          key="code"
-          label="Authentication code"
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9 ]*"
-          maxLength={7}
-          autoFocus
-          value={value}
-          onChange={(e) => {
-            setValue(e.target.value);
-            setError(undefined);
-          }}
-          error={error}
-          hint="Open your authenticator app and enter the 6-digit code for Tasktalk."
-        />
-      )}
+      <OneTimeCodeInput
+        recovery={recovery}
+        autoFocus
+        value={value}
+        onChange={(next) => {
+          setValue(next);
+          setError(undefined);
+        }}
+        error={error}
+        hint={
+          recovery
+            ? 'Each recovery code works once.'
+            : 'Open your authenticator app and enter the 6-digit code for Tasktalk.'
+        }
+      />
       <button type="submit" className="primary" disabled={busy}>
         {busy ? 'Checking…' : 'Verify'}
       </button>

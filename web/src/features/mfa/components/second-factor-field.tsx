@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { Field } from '../../../components/ui/field.js';
 import { ApiError } from '../../../lib/api-error.js';
+import { OneTimeCodeInput } from './one-time-code-input.js';
 
 /**
  * The second factor of a step-up (SPEC §3.9): hidden until the server answers
@@ -48,37 +48,20 @@ export function useSecondFactor(options: { alwaysShown?: boolean } = {}) {
     },
     field: needed ? (
       <div className="second-factor">
-        {recovery ? (
-          <Field
-            label="Recovery code"
-            name="recovery_code"
-            autoComplete="off"
-            spellCheck={false}
-            value={value}
-            onChange={(e) => {
-              setValue(e.target.value);
-              setError(undefined);
-            }}
-            error={error}
-            hint="One of the codes you saved when you turned two-factor authentication on (xxxxx-xxxxx)."
-          />
-        ) : (
-          <Field
-            label="Authentication code"
-            name="code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9 ]*"
-            maxLength={7}
-            value={value}
-            onChange={(e) => {
-              setValue(e.target.value);
-              setError(undefined);
-            }}
-            error={error}
-            hint="The 6-digit code from your authenticator app."
-          />
-        )}
+        <OneTimeCodeInput
+          recovery={recovery}
+          value={value}
+          onChange={(next) => {
+            setValue(next);
+            setError(undefined);
+          }}
+          error={error}
+          hint={
+            recovery
+              ? 'One of the codes you saved when you turned two-factor authentication on (xxxxx-xxxxx).'
+              : 'The 6-digit code from your authenticator app.'
+          }
+        />
         <button
           type="button"
           className="ghost small"
