@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsOf, expectProblem } from '../auth/support.js';
-import { bearer, createTestApp, PASSWORD, register, type TestApp } from '../helpers/app.js';
+import { bearer, createTestApp, ORIGIN, PASSWORD, register, type TestApp } from '../helpers/app.js';
 import { alignClock, enableTotp, mfaRequest, mfaToken, passwordLogin, STEP_MS, totpAt, verify } from './support.js';
 
 /**
@@ -194,6 +194,60 @@ describe('failure budget (SPEC §3.3)', () => {
       const fresh = await mfaToken(limited.app, user.email);
       const ok = await verify(limited.app, { mfa_token: fresh, code: totpAt(secret, limited.clock.now()) });
       expect(ok.statusCode, ok.body).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('a right password from a new network does not wipe the wrong codes: 5 wrong codes per account, however many networks', async () => {
+    const limited = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN: '5/15m' } });
+    try {
+      alignClock(limited.clock);
+      const user = await register(limited.app);
+      const { secret } = await enableTotp(limited.app, limited.clock, user);
+      const wrong = totpAt(secret, limited.clock.now()) === '000000' ? '111111' : '000000';
+      const from = (ip: string, url: string, payload: object) =>
+        limited.app.inject({ method: 'POST', url, remoteAddress: ip, headers: { origin: ORIGIN }, payload });
+      const statuses: number[] = [];
+      // Eight networks, each: the right password, then two wrong codes.
+      for (let n = 1; n <= 8; n++) {
+        const ip = `198.51.100.${n}`;
+        const login = await from(ip, '/api/auth/login', { email: user.email, password: PASSWORD });
+        statuses.push(login.statusCode);
+        if (login.statusCode !== 200) continue;
+        for (let i = 0; i < 2; i++) {
+          statuses.push(
+            (await from(ip, '/api/auth/mfa/verify', { mfa_token: login.json().mfa_token, code: wrong })).statusCode,
+          );
+        }
+      }
+      expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+      expect(statuses).toContain(429);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('step-ups from many networks: the password in each request does not reset the count of wrong codes', async () => {
+    const limited = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN: '5/15m' } });
+    try {
+      alignClock(limited.clock);
+      const user = await register(limited.app);
+      const { secret } = await enableTotp(limited.app, limited.clock, user);
+      const wrong = totpAt(secret, limited.clock.now()) === '000000' ? '111111' : '000000';
+      const statuses: number[] = [];
+      for (let n = 1; n <= 12; n++) {
+        const res = await limited.app.inject({
+          method: 'POST',
+          url: '/api/auth/tokens',
+          remoteAddress: `203.0.113.${n}`,
+          headers: bearer(user.accessToken),
+          payload: { name: 'guess', scopes: ['tasks:read'], password: PASSWORD, code: wrong },
+        });
+        statuses.push(res.statusCode);
+      }
+      expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+      expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
     } finally {
       await limited.close();
     }

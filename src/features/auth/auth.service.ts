@@ -128,7 +128,13 @@ export function createAuthService(deps: AuthDeps) {
       const user = await users.findByEmail(input.email);
       // SPEC §3.3: only failed checks count, per network and per account (or known device).
       const device = await recognise(user?.id ?? null);
-      const subject = { account: normalizeEmail(input.email), ip: meta.ip, device };
+      // A right password of a two-factor account must not wipe its wrong codes (failure-budget.ts).
+      const subject = {
+        account: normalizeEmail(input.email),
+        ip: meta.ip,
+        device,
+        secondFactorFollows: user?.mfaEnabled,
+      };
       const { ok, rehash } = await budget.attempt(subject, async () => {
         if (user) return hasher.verify(user.passwordHash, input.password);
         await hasher.burn(input.password);

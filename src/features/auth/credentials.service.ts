@@ -52,7 +52,12 @@ export function createCredentialsService(deps: {
     const user = await users.findById(userId);
     // The account was deleted after the token was issued.
     if (!user) throw new AppError('INVALID_TOKEN');
-    const subject = { account: user.email, ip: meta.ip, device: await recognise(user.id) };
+    const subject = {
+      account: user.email,
+      ip: meta.ip,
+      device: await recognise(user.id),
+      secondFactorFollows: user.mfaEnabled,
+    };
     const { ok } = await budget.attempt(subject, () => hasher.verify(user.passwordHash, password));
     if (!ok) throw validationError([field]);
     return user;
@@ -63,7 +68,7 @@ export function createCredentialsService(deps: {
    * (turning a second factor off, new recovery codes, a personal access token,
    * deleting the account; SPEC §3.9, ASVS 5.0 V6.8 / OWASP MFA Cheat Sheet
    * "require re-authentication"): the password (as reauthenticate), then every
-   * stepUp hook, which for a user with a second factor demands one (403
+   * stepUp hook, which for a user with a second factor demands one (401
    * MFA_REQUIRED) and checks it on the same failure budget (401 INVALID_MFA_CODE).
    */
   async function stepUp(userId: string, proof: StepUpProof, meta: RequestMeta, recognise: RecogniseDevice) {

@@ -23,8 +23,10 @@ import { createMemoryCounters, createRedisCounters, type WindowCounters } from '
  *
  * A check reserves one failure before it runs (so concurrent guesses cannot slip
  * past the limit together) and gives it back when the password was right. A
- * success also clears the account's (or device's) failures; the network's stay,
- * so signing in to one's own account cannot buy guesses at someone else's.
+ * complete proof also clears the account's (or device's) failures; the network's
+ * stay, so signing in to one's own account cannot buy guesses at someone else's.
+ * The password of a two-factor account is not a complete proof
+ * (`secondFactorFollows`): only the second factor clears.
  * Counters live in Redis when REDIS_URL is set, in memory otherwise or while it
  * is down.
  */
@@ -36,6 +38,13 @@ export interface BudgetSubject {
   ip: string | null;
   /** A known-device key of this account from devices.recognise(); null or absent when unknown. */
   device?: string | null;
+  /**
+   * The password of an account with a second factor: a right one is only half of
+   * the proof, so it gives back its own reservation but does not clear earlier
+   * failures, which may be wrong codes. Otherwise the password (which the guesser
+   * of codes knows) would wipe the code failures before every guess.
+   */
+  secondFactorFollows?: boolean | undefined;
 }
 
 export interface BudgetReservation {
@@ -117,6 +126,10 @@ export function createFailureBudget(deps: FailureBudgetDeps): FailureBudget {
       async settle(ok) {
         if (settled || !ok) return;
         settled = true;
+        if (subject.secondFactorFollows) {
+          await counters.add([network, personal], -1, rule.windowMs);
+          return;
+        }
         await counters.add([network], -1, rule.windowMs);
         await counters.clear([personal]);
       },

@@ -154,7 +154,7 @@ export function createMfa(deps: MfaDeps) {
 
     /**
      * Confirms the pending setup with a code from the app (proof the app holds the
-     * secret), turns TOTP on and returns 10 new recovery codes. Wrong code: 400
+     * secret), turns TOTP on and returns 10 new recovery codes. Wrong code: 401
      * INVALID_MFA_CODE; nothing pending: 409 MFA_SETUP_NOT_STARTED.
      */
     async enable(userId: string, code: string, check: <T extends { ok: boolean }>(c: () => Promise<T>) => Promise<T>) {
