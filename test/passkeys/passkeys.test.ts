@@ -12,6 +12,7 @@ import {
   register,
   type TestApp,
 } from '../helpers/app.js';
+import { alignClock, enableTotp, totpAt } from '../mfa/support.js';
 import { createSoftAuthenticator, type SoftAuthenticator } from './authenticator.js';
 
 /** Passkeys (SPEC §3.9; WebAuthn Level 3) with real payloads from a software authenticator. */
@@ -92,6 +93,33 @@ describe('registration (WebAuthn L3 §7.1)', () => {
     const res = await post('/register/options', { password: 'wrong-password-1' }, user.accessToken);
     expectProblem(res, 400, 'VALIDATION_ERROR');
     expectProblem(await post('/register/options', {}, undefined), 401, 'NOT_AUTHENTICATED');
+  });
+
+  it('is a step-up for a two-factor account: the password alone is 401 MFA_REQUIRED, with a code it works (SPEC §3.9)', async () => {
+    alignClock(t.clock);
+    const user = await register(t.app);
+    const { secret } = await enableTotp(t.app, t.clock, user);
+    const alone = await post('/register/options', { password: PASSWORD }, user.accessToken);
+    expectProblem(alone, 401, 'MFA_REQUIRED');
+    expect(alone.json().methods).toEqual(['totp', 'recovery_code']);
+    const wrong = totpAt(secret, t.clock.now()) === '000000' ? '111111' : '000000';
+    expectProblem(
+      await post('/register/options', { password: PASSWORD, code: wrong }, user.accessToken),
+      401,
+      'INVALID_MFA_CODE',
+    );
+    const options = await post(
+      '/register/options',
+      { password: PASSWORD, code: totpAt(secret, t.clock.now()) },
+      user.accessToken,
+    );
+    expect(options.statusCode, options.body).toBe(200);
+    const added = await post(
+      '/register/verify',
+      { response: createSoftAuthenticator().register(options.json()) },
+      user.accessToken,
+    );
+    expect(added.statusCode, added.body).toBe(201);
   });
 
   it('stores the passkey with a helpful default name, the backup state and a registered event', async () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { authResponse } from '../../contracts/auth.js';
 import { problemSchema, uuidParam } from '../../contracts/common.js';
+import { stepUpRequest } from '../../contracts/mfa.js';
 import {
   creationOptions,
   loginVerifyRequest,
@@ -26,17 +27,20 @@ export interface PasskeyRouteDeps {
   config: Config;
   clock: Clock;
   service: PasskeysService;
-  auth: Pick<AuthService, 'users' | 'reauthenticate'>;
+  auth: Pick<AuthService, 'users' | 'stepUp'>;
   guard: AuthGuard;
   devices: Devices;
 }
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 429: problemSchema };
 const security = [{ bearerAuth: [] }];
-const registerOptionsRequest = z.strictObject({
-  /** The current password: a stolen access token alone cannot add a lasting way in (as for PATs, SPEC §3.1). */
-  password: z.string({ error: 'Password is required' }).min(1, { error: 'Password is required' }).max(1024),
-});
+/**
+ * A step-up (SPEC §3.9): a passkey is a lasting way in that skips the password and
+ * the authenticator app, so adding one needs what turning two-factor off needs —
+ * the password and, with two-factor on, a code, a recovery code or a passkey
+ * (OWASP MFA Cheat Sheet: re-authenticate before changing authentication factors).
+ */
+const registerOptionsRequest = stepUpRequest;
 
 /** /api/auth/passkeys (SPEC §3.9). */
 export const passkeyRoutes =
@@ -75,7 +79,7 @@ export const passkeyRoutes =
           tags: ['passkeys'],
           summary: 'Start adding a passkey: creation options for navigator.credentials.create()',
           description:
-            'Needs the current password. Answers PublicKeyCredentialCreationOptionsJSON (WebAuthn L3): a discoverable credential, user verification required, the user’s passkeys excluded. Its challenge works once, for 5 minutes.',
+            'A step-up: the current password and, with two-factor authentication on, `code`, `recovery_code` or `passkey` (401 MFA_REQUIRED otherwise). Answers PublicKeyCredentialCreationOptionsJSON (WebAuthn L3): a discoverable credential, user verification required, the user’s passkeys excluded. Its challenge works once, for 5 minutes.',
           security,
           body: registerOptionsRequest,
           response: { 200: creationOptions, ...errors },
@@ -84,7 +88,7 @@ export const passkeyRoutes =
       async (request) => {
         const { userId } = principalOf(request);
         const recognise = (id: string | null) => devices.recognise(request, id);
-        const user = await auth.reauthenticate(userId, request.body.password, requestMeta(request), recognise);
+        const user = await auth.stepUp(userId, request.body, requestMeta(request), recognise);
         return service.registrationOptions(user);
       },
     );

@@ -4,15 +4,23 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../../lib/auth-context.js';
 import { PASSKEYS_KEY } from './list-passkeys.js';
 
-/** POST register/options (password), the browser's create(), then POST register/verify. */
+/** POST register/options (a step-up: password, and a code with two-factor on), the browser's create(), then POST register/verify. */
 export function useAddPasskey() {
   const client = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ name, password }: { name: string; password: string }) => {
+    mutationFn: async ({
+      name,
+      ...stepUp
+    }: {
+      name: string;
+      password: string;
+      code?: string;
+      recovery_code?: string;
+    }) => {
       const options = await client.request<PasskeyCreationOptions>('/api/auth/passkeys/register/options', {
         method: 'POST',
-        body: { password },
+        body: stepUp,
       });
       const response = await startRegistration({ optionsJSON: options as PublicKeyCredentialCreationOptionsJSON });
       return client.request<Passkey>('/api/auth/passkeys/register/verify', {

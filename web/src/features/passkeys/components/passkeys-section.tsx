@@ -6,6 +6,7 @@ import { Field } from '../../../components/ui/field.js';
 import { Loading } from '../../../components/ui/spinner.js';
 import { fieldErrorsOf, messageOf } from '../../../lib/api-error.js';
 import { useDates } from '../../../lib/use-dates.js';
+import { useSecondFactor } from '../../mfa/components/second-factor-field.js';
 import { useAddPasskey } from '../api/add-passkey.js';
 import { useDeletePasskey } from '../api/delete-passkey.js';
 import { usePasskeys } from '../api/list-passkeys.js';
@@ -124,6 +125,7 @@ export function PasskeysSection({ email }: { email: string }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [added, setAdded] = useState<string | null>(null);
   const supported = passkeysSupported();
+  const factor = useSecondFactor();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -135,11 +137,14 @@ export function PasskeysSection({ email }: { email: string }) {
     setAdded(null);
     if (Object.keys(local).length) return;
     try {
-      const passkey = await add.mutateAsync({ name, password });
+      const passkey = await add.mutateAsync({ name, password, ...factor.proof() });
       setAdded(passkey.name);
       setName('');
       setPassword('');
+      factor.reset();
     } catch (e) {
+      // 401 MFA_REQUIRED: the code field appears and the form is sent again with it.
+      if (factor.handle(e)) return;
       const fields = fieldErrorsOf(e);
       setErrors(Object.keys(fields).length ? fields : { form: passkeyMessage(e, 'add') });
     }
@@ -173,6 +178,7 @@ export function PasskeysSection({ email }: { email: string }) {
           onChange={(e) => setPassword(e.target.value)}
           error={errors.password}
         />
+        {factor.field}
         <button type="submit" className="primary" disabled={add.isPending || !supported}>
           {add.isPending ? 'Waiting for your device…' : 'Add a passkey'}
         </button>
