@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsOf, expectProblem } from '../auth/support.js';
-import { bearer, createTestApp, ORIGIN, PASSWORD, register, type TestApp } from '../helpers/app.js';
+import { bearer, createTestApp, ORIGIN, PASSWORD, type Registered, register, type TestApp } from '../helpers/app.js';
 import { alignClock, enableTotp, mfaRequest, mfaToken, passwordLogin, STEP_MS, totpAt, verify } from './support.js';
 
 /**
@@ -165,15 +165,38 @@ describe('step-up', () => {
   });
 });
 
+/**
+ * A TOTP user on an app with RATE_LIMIT_LOGIN=5/15m, a wrong code for the current
+ * step, and the app closed afterwards.
+ */
+async function withLimitedTotpUser(
+  run: (c: { limited: TestApp; user: Registered; secret: string; wrong: string }) => Promise<void>,
+) {
+  const limited = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN: '5/15m' } });
+  try {
+    alignClock(limited.clock);
+    const user = await register(limited.app);
+    const { secret } = await enableTotp(limited.app, limited.clock, user);
+    const wrong = totpAt(secret, limited.clock.now()) === '000000' ? '111111' : '000000';
+    await run({ limited, user, secret, wrong });
+  } finally {
+    await limited.close();
+  }
+}
+
+/** Exactly five 401s (wrong codes), and after the fifth nothing but 429s: the budget is spent once. */
+function expectFiveThenLimited(statuses: number[]) {
+  const wrongs = statuses.flatMap((s, i) => (s === 401 ? [i] : []));
+  expect(wrongs).toHaveLength(5);
+  const after = statuses.slice((wrongs[4] ?? statuses.length) + 1);
+  expect(after.length).toBeGreaterThan(0);
+  expect(after.every((s) => s === 429)).toBe(true);
+}
+
 describe('failure budget (SPEC §3.3)', () => {
-  it('the 6th wrong code at /mfa/verify within the window is 429, even with a right code', async () => {
-    const limited = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN: '5/15m' } });
-    try {
-      alignClock(limited.clock);
-      const user = await register(limited.app);
-      const { secret } = await enableTotp(limited.app, limited.clock, user);
+  it('the 6th wrong code at /mfa/verify within the window is 429, even with a right code', () =>
+    withLimitedTotpUser(async ({ limited, user, secret, wrong }) => {
       const token = await mfaToken(limited.app, user.email);
-      const wrong = totpAt(secret, limited.clock.now()) === '000000' ? '111111' : '000000';
       for (let i = 0; i < 5; i++) {
         expectProblem(await verify(limited.app, { mfa_token: token, code: wrong }), 401, 'INVALID_MFA_CODE');
       }
@@ -194,18 +217,10 @@ describe('failure budget (SPEC §3.3)', () => {
       const fresh = await mfaToken(limited.app, user.email);
       const ok = await verify(limited.app, { mfa_token: fresh, code: totpAt(secret, limited.clock.now()) });
       expect(ok.statusCode, ok.body).toBe(200);
-    } finally {
-      await limited.close();
-    }
-  });
+    }));
 
-  it('a right password from a new network does not wipe the wrong codes: 5 wrong codes per account, however many networks', async () => {
-    const limited = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN: '5/15m' } });
-    try {
-      alignClock(limited.clock);
-      const user = await register(limited.app);
-      const { secret } = await enableTotp(limited.app, limited.clock, user);
-      const wrong = totpAt(secret, limited.clock.now()) === '000000' ? '111111' : '000000';
+  it('a right password from a new network does not wipe the wrong codes: 5 wrong codes per account, however many networks', () =>
+    withLimitedTotpUser(async ({ limited, user, wrong }) => {
       const from = (ip: string, url: string, payload: object) =>
         limited.app.inject({ method: 'POST', url, remoteAddress: ip, headers: { origin: ORIGIN }, payload });
       const statuses: number[] = [];
@@ -221,20 +236,12 @@ describe('failure budget (SPEC §3.3)', () => {
           );
         }
       }
-      expect(statuses.filter((s) => s === 401)).toHaveLength(5);
-      expect(statuses).toContain(429);
-    } finally {
-      await limited.close();
-    }
-  });
+      // Logins before the 5th wrong code answer 200; after it, logins and codes alike are 429.
+      expectFiveThenLimited(statuses);
+    }));
 
-  it('step-ups from many networks: the password in each request does not reset the count of wrong codes', async () => {
-    const limited = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN: '5/15m' } });
-    try {
-      alignClock(limited.clock);
-      const user = await register(limited.app);
-      const { secret } = await enableTotp(limited.app, limited.clock, user);
-      const wrong = totpAt(secret, limited.clock.now()) === '000000' ? '111111' : '000000';
+  it('step-ups from many networks: the password in each request does not reset the count of wrong codes', () =>
+    withLimitedTotpUser(async ({ limited, user, wrong }) => {
       const statuses: number[] = [];
       for (let n = 1; n <= 12; n++) {
         const res = await limited.app.inject({
@@ -246,26 +253,14 @@ describe('failure budget (SPEC §3.3)', () => {
         });
         statuses.push(res.statusCode);
       }
-      expect(statuses.filter((s) => s === 401)).toHaveLength(5);
-      expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
-    } finally {
-      await limited.close();
-    }
-  });
+      expectFiveThenLimited(statuses);
+    }));
 
-  it('wrong codes at the step-up spend the budget: the 6th is 429', async () => {
-    const limited = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN: '5/15m' } });
-    try {
-      alignClock(limited.clock);
-      const user = await register(limited.app);
-      const { secret } = await enableTotp(limited.app, limited.clock, user);
-      const wrong = totpAt(secret, limited.clock.now()) === '000000' ? '111111' : '000000';
+  it('wrong codes at the step-up spend the budget: the 6th is 429', () =>
+    withLimitedTotpUser(async ({ limited, user, wrong }) => {
       const attempt = () =>
         mfaRequest(limited.app, 'DELETE', '/mfa/totp', user.accessToken, { password: PASSWORD, code: wrong });
       for (let i = 0; i < 5; i++) expectProblem(await attempt(), 401, 'INVALID_MFA_CODE');
       expectProblem(await attempt(), 429, 'RATE_LIMITED');
-    } finally {
-      await limited.close();
-    }
-  });
+    }));
 });

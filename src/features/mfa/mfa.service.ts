@@ -84,12 +84,13 @@ export function createMfa(deps: MfaDeps) {
 
   const hooks: AuthHooks = {
     async challenge(user) {
-      if (!(await isEnabled(user.id))) return null;
+      // users.mfa_enabled (kept by a trigger on mfa_totp) came with the user row:
+      // a password-only sign-in makes no extra query on the login path.
+      if (!user.mfaEnabled) return null;
       const mfaToken = await tokens.issue(user.id, user.passwordHash, clock.now());
       return { mfaToken, methods: await methodsOf(user.id) };
     },
     stepUp: stepUpHook({
-      isEnabled,
       methodsOf,
       acceptTotp: (userId, code) => acceptTotp(userId, code),
       acceptRecoveryCode,

@@ -17,7 +17,6 @@ export interface PasskeyBridge {
 }
 
 export interface StepUpDeps {
-  isEnabled(userId: string): Promise<boolean>;
   methodsOf(userId: string): Promise<string[]>;
   acceptTotp(userId: string, code: string): Promise<boolean>;
   acceptRecoveryCode(userId: string, code: string): Promise<boolean>;
@@ -42,7 +41,8 @@ export interface StepUpDeps {
  */
 export function stepUpHook(deps: StepUpDeps): NonNullable<AuthHooks['stepUp']> {
   return async (user: User, proof: StepUpProof, ctx: StepUpContext) => {
-    if (!(await deps.isEnabled(user.id))) return;
+    // users.mfa_enabled (a trigger keeps it in step with mfa_totp), read with the user.
+    if (!user.mfaEnabled) return;
     const given = secondFactorOf(proof);
     if (!given) {
       throw new AppError('MFA_REQUIRED', undefined, { extra: { methods: await deps.methodsOf(user.id) } });
