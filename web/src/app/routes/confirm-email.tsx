@@ -1,10 +1,9 @@
 import type { User } from '@contracts/auth';
-import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { Alert } from '../../components/ui/alert.js';
 import { confirmEmail } from '../../features/recovery/api/confirm-email.js';
 import { LinkPage } from '../../features/recovery/components/link-page.js';
-import { messageOf } from '../../lib/api-error.js';
+import { useLinkToken } from '../../features/recovery/components/use-link-token.js';
 import { useAuth } from '../../lib/auth-context.js';
 import { useTitle } from '../../lib/use-title.js';
 
@@ -15,26 +14,13 @@ import { useTitle } from '../../lib/use-title.js';
 export function ConfirmEmailPage() {
   useTitle('Confirm your new email address');
   const { state, client, setUser } = useAuth();
-  const [params] = useSearchParams();
-  const token = params.get('token') ?? '';
-  const [done, setDone] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(token ? null : 'This link is invalid or has expired.');
-  const [busy, setBusy] = useState(false);
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await confirmEmail(client, token);
-      setDone(result.message);
-      // Signed in here (as this account, or another): show what the server now says.
-      if (state.status === 'signed-in') setUser(await client.request<User>('/api/auth/me'));
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { token, done, error, busy, confirm } = useLinkToken(async (token) => {
+    const result = await confirmEmail(client, token);
+    // Signed in here (as this account, or another): show what the server now says
+    // (the change is done either way, so a failed refresh of the profile is no error).
+    if (state.status === 'signed-in') void client.request<User>('/api/auth/me').then(setUser, () => {});
+    return result;
+  });
 
   return (
     <LinkPage title="Confirm your new email address">

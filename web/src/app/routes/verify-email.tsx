@@ -1,9 +1,8 @@
-import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { Alert } from '../../components/ui/alert.js';
 import { verifyEmail } from '../../features/recovery/api/verify-email.js';
 import { LinkPage } from '../../features/recovery/components/link-page.js';
-import { messageOf } from '../../lib/api-error.js';
+import { useLinkToken } from '../../features/recovery/components/use-link-token.js';
 import { useAuth } from '../../lib/auth-context.js';
 import { useTitle } from '../../lib/use-title.js';
 
@@ -14,27 +13,13 @@ import { useTitle } from '../../lib/use-title.js';
 export function VerifyEmailPage() {
   useTitle('Confirm your email address');
   const { state, client, setUser } = useAuth();
-  const [params] = useSearchParams();
-  const token = params.get('token') ?? '';
-  const [done, setDone] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(token ? null : 'This link is invalid or has expired.');
-  const [busy, setBusy] = useState(false);
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await verifyEmail(client, token);
-      setDone(result.message);
-      if (state.status === 'signed-in' && state.user.email === result.email) {
-        setUser({ ...state.user, email_verified: true });
-      }
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
+  const { token, done, error, busy, confirm } = useLinkToken(async (token) => {
+    const result = await verifyEmail(client, token);
+    if (state.status === 'signed-in' && state.user.email === result.email) {
+      setUser({ ...state.user, email_verified: true });
     }
-  }
+    return result;
+  });
 
   return (
     <LinkPage title="Confirm your email address">
