@@ -14,7 +14,7 @@ import type { Database } from './db/client.js';
 import { tunePglitePlanner } from './db/pglite-planner.js';
 import { accountDataRoutes } from './features/account/account-data.routes.js';
 import { createAuthModule } from './features/auth/auth.module.js';
-import { type RecordEvent, recordEvent } from './features/auth/events.js';
+import { eventRecorder } from './features/auth/events.js';
 import type { PasswordHasher } from './features/auth/passwords.js';
 import { createUsersRepository } from './features/auth/users.repository.js';
 import { registerChat } from './features/chat/chat.module.js';
@@ -130,8 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     log: app.log,
   });
   const users = createUsersRepository(db);
-  const event: RecordEvent = (type, userId, meta, detail) =>
-    recordEvent(db, { type, userId, meta, at: new Date(clock.now()), ...(detail ? { detail } : {}) });
+  const event = eventRecorder(db, clock);
   const signup = createSignup({ config, links });
   const verification = createEmailVerification({ config, clock, users, links, mailer, mailBudget, event });
   const notices = createSecurityNotices({ config, mailer, now: () => clock.now() });

@@ -5,7 +5,7 @@ import type { AuthMetrics } from '../../http/metrics.js';
 import type { Clock } from '../../lib/clock.js';
 import type { AuthHooks, RegisterInput, SignInChallenge } from './auth-hooks.js';
 import { createCredentialsService } from './credentials.service.js';
-import { type RequestMeta, recordEvent } from './events.js';
+import { eventRecorder, type RequestMeta } from './events.js';
 import type { FailureBudget } from './failure-budget.js';
 import { checkPassword } from './password-policy.js';
 import type { PasswordHasher } from './passwords.js';
@@ -60,12 +60,7 @@ export function createAuthService(deps: AuthDeps) {
     reuseGraceMs: config.refreshReuseGraceMs,
   };
   const now = () => clock.now();
-  const event = (
-    type: Parameters<typeof recordEvent>[1]['type'],
-    userId: string | null,
-    meta: RequestMeta,
-    detail?: Record<string, unknown>,
-  ) => recordEvent(db, { type, userId, meta, at: new Date(now()), ...(detail ? { detail } : {}) });
+  const event = eventRecorder(db, clock);
 
   async function startSession(user: User, meta: RequestMeta, opening: SessionOpening): Promise<SignedIn> {
     const { sessionId, refresh } = await createSession(db, user.id, meta, now(), policy, opening);

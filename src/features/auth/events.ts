@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { authEvents } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
 
 export type AuthEventType =
   | 'register'
@@ -60,6 +61,12 @@ export type RecordEvent = (
   meta: RequestMeta,
   detail?: Record<string, unknown>,
 ) => Promise<unknown>;
+
+/** recordEvent over `db`, stamped with `clock`'s time: the one RecordEvent every service is given. */
+export function eventRecorder(db: Db, clock: Clock): RecordEvent {
+  return (type, userId, meta, detail) =>
+    recordEvent(db, { type, userId, meta, at: new Date(clock.now()), ...(detail ? { detail } : {}) });
+}
 
 /** Appends to the audit trail. Callers pass ids and reasons, never secrets. */
 export async function recordEvent(

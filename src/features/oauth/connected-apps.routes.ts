@@ -9,7 +9,7 @@ import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { isUuid } from '../../lib/uuid.js';
 import { requestMeta } from '../auth/cookies.js';
-import { type RequestMeta, recordEvent } from '../auth/events.js';
+import { eventRecorder } from '../auth/events.js';
 import { forgetConsents } from './authorizations.js';
 import { clientHost } from './consent.routes.js';
 import { listConnectedApps } from './grants.js';
@@ -24,8 +24,7 @@ export const connectedAppsRoutes =
   async (app) => {
     const { db, clock, guard, service } = deps;
     app.addHook('onRequest', guard());
-    const event = (type: 'oauth_app_revoked', userId: string, meta: RequestMeta, detail: Record<string, unknown>) =>
-      recordEvent(db, { type, userId, meta, at: new Date(clock.now()), detail });
+    const event = eventRecorder(db, clock);
 
     app.get(
       '/apps',

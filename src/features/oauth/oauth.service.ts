@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.js';
 import { users } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
-import { type RequestMeta, recordEvent } from '../auth/events.js';
+import { eventRecorder, type RequestMeta } from '../auth/events.js';
 import type { RevocationList } from '../auth/revocation.js';
 import { consumeCode, recordGrantOfCode } from './authorizations.js';
 import { markClientUsed } from './clients.js';
@@ -63,12 +63,7 @@ export function createOAuthService(deps: {
     reuseGraceMs: config.refreshReuseGraceMs,
   };
   const now = () => clock.now();
-  const event = (
-    type: Parameters<typeof recordEvent>[1]['type'],
-    userId: string | null,
-    meta: RequestMeta,
-    detail: Record<string, unknown>,
-  ) => recordEvent(db, { type, userId, meta, at: new Date(now()), detail });
+  const event = eventRecorder(db, clock);
 
   /** Marks grants revoked and denies their access tokens on every instance at once (SPEC §3.2). */
   async function revoke(where: Parameters<typeof revokeGrants>[1], reason: string) {
