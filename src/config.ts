@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseDuration } from './lib/duration.js';
 
@@ -10,7 +11,7 @@ const duration = (example: string) =>
   z.string().transform((value, ctx) => {
     const ms = parseDuration(value);
     if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: `must be a duration such as 900, 90s, ${example}` });
+      ctx.addIssue({ code: 'custom', message: `must be a duration above zero, such as 900, 90s, ${example}` });
       return z.NEVER;
     }
     return ms;
@@ -82,12 +83,14 @@ const envSchema = z.object({
   RATE_LIMIT_FORGOT: rateRule.prefault('10/1h'),
   RATE_LIMIT_LINK_MAIL: rateRule.prefault('3/1h'),
   OAUTH_ALLOW_PRIVATE_CLIENT_METADATA: bool.prefault('false'),
-  TRUST_PROXY: z.string().default('off'),
+  TRUST_PROXY: z.string().default('off').refine(isTrustProxy, {
+    message: 'must be off, on, a hop count, or comma-separated proxy addresses/CIDRs (e.g. 10.0.0.0/8, loopback)',
+  }),
   CORS_ORIGINS: z.string().default(''),
   BODY_LIMIT: z.coerce
-    .number()
-    .int()
-    .min(1024)
+    .number({ error: 'must be a number of bytes, at least 1024 (e.g. 65536)' })
+    .int({ error: 'must be a number of bytes, at least 1024 (e.g. 65536)' })
+    .min(1024, { error: 'must be a number of bytes, at least 1024 (e.g. 65536)' })
     .default(64 * 1024),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: url(['http:', 'https:']).optional(),
@@ -220,6 +223,21 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+/** proxy-addr's named ranges, which Fastify's trustProxy accepts besides addresses. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** A TRUST_PROXY value Fastify can use (checked here, so a typo names the variable). */
+function isTrustProxy(value: string): boolean {
+  if (typeof parseTrustProxy(value) !== 'string') return true;
+  return value.split(',').every((entry) => {
+    const item = entry.trim();
+    if (PROXY_RANGES.has(item)) return true;
+    const [address = '', prefix, extra] = item.split('/');
+    if (extra !== undefined || isIP(address) === 0) return false;
+    return prefix === undefined || /^\d{1,3}$/.test(prefix);
+  });
+}
 
 function parseTrustProxy(value: string): boolean | number | string {
   const v = value.trim().toLowerCase();

@@ -80,6 +80,9 @@ Needs SIGNUP_MODE=invite or open (with closed, nobody can register).`);
       await recordAdminEvent(db, 'admin_invite_created', null, { email: email.data });
       out(link.url);
       note(`Invitation for ${email.data}, valid until ${formatDate(link.expiresAt)} UTC.`);
+      if (config.signupMode === 'open') {
+        note('SIGNUP_MODE is open: anyone can register without an invitation; the link also works.');
+      }
       if (values['no-mail']) return 0;
       if (!config.mail.smtpUrl) {
         note('Not mailed: SMTP_URL is unset. Send the link above to the invitee yourself.');

@@ -56,7 +56,13 @@ export async function registerStatic(
     if (topLevel.has(name) && name !== 'index.html') {
       return reply.header('cache-control', 'no-cache').sendFile(name, IMMUTABLE);
     }
-    if (!wantsHtml(request)) throw notFound(request);
+    if (!wantsHtml(request)) {
+      // `curl /` sends Accept: */*: say what this address is instead of a bare "not found".
+      throw new AppError(
+        'NOT_FOUND',
+        `${path} is a page of the web app: a browser gets it (Accept: text/html); the API is under /api/ (see /docs)`,
+      );
+    }
     // Pages only: API clients and probes keep whatever name they used.
     const canonical = redirect(request.host, request.url);
     if (canonical) return reply.redirect(canonical, 307);

@@ -133,6 +133,17 @@ describe('errors name the variable and what it allows', () => {
     expect(message).toContain(allowed);
   });
 
+  it('TRUST_PROXY, BODY_LIMIT and a zero duration are refused with what the variable accepts', () => {
+    expect(configError({ TRUST_PROXY: 'maybe' })).toMatch(
+      /TRUST_PROXY: must be off, on, a hop count, or comma-separated/,
+    );
+    expect(configError({ TRUST_PROXY: '10.0.0.0/8/2' })).toContain('TRUST_PROXY');
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback, ::1' }).trustProxy).toBe('10.0.0.0/8, loopback, ::1');
+    expect(configError({ BODY_LIMIT: '64kb' })).toContain('BODY_LIMIT: must be a number of bytes, at least 1024');
+    expect(configError({ BODY_LIMIT: '10' })).toContain('BODY_LIMIT: must be a number of bytes, at least 1024');
+    expect(configError({ ACCESS_TOKEN_TTL: '0' })).toContain('ACCESS_TOKEN_TTL: must be a duration above zero');
+  });
+
   it('reports every bad variable at once, not one per restart', () => {
     const message = configError({ PORT: 'x', JWT_ALGORITHM: 'x', RATE_LIMIT_LOGIN: 'x' });
     for (const name of ['PORT', 'JWT_ALGORITHM', 'RATE_LIMIT_LOGIN']) expect(message).toContain(name);

@@ -64,6 +64,11 @@ describe.each(targets)('on %s', (_name, makeTarget, enabled) => {
       expect(res.code, res.stderr).toBe(0);
       expect(res.stdout).toMatch(LINK);
       expect(res.stderr).toContain(`Mailed to ${email}`);
+      expect(res.stderr).not.toContain('SIGNUP_MODE is open');
+      // With open sign-up the link still works, and the admin is told none is needed.
+      const open = await cli(['users', 'invite', uniqueEmail('open'), '--no-mail'], { SIGNUP_MODE: 'open' });
+      expect(open.code, open.stderr).toBe(0);
+      expect(open.stderr).toContain('SIGNUP_MODE is open: anyone can register without an invitation');
       const mail = await smtp.waitFor(email, /invited/);
       expect(linkIn(mail).toString()).toBe(res.stdout.trim());
       expect(res.stderr).not.toContain(tokenIn(mail));

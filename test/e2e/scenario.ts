@@ -30,6 +30,8 @@ export function scenario(browser: Browser, url: string, errors: string[], screen
         assert.equal(api.headers.get('content-type'), 'application/problem+json; charset=utf-8');
         const json = await fetch(`${url}/tasks`, { headers: { accept: 'application/json' } });
         assert.equal(json.status, 404);
+        // A probe with curl learns what the address is, not just "not found".
+        assert.match(((await json.json()) as { detail: string }).detail, /page of the web app.*\/api\//);
       },
     },
     {
