@@ -23,7 +23,7 @@ describe('OPENAI_* configuration', () => {
     for (const value of ['soon', '-5', '0']) {
       expect(() => loadConfig({ OPENAI_TIMEOUT: value })).toThrow(ConfigError);
       expect(() => loadConfig({ OPENAI_TIMEOUT: value })).toThrow(
-        /OPENAI_TIMEOUT: must be a duration such as 900, 90s, 60s/,
+        /OPENAI_TIMEOUT: must be a duration above zero, such as 900, 90s, 60s/,
       );
     }
   });
